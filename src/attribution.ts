@@ -1,0 +1,22 @@
+/** A partner code: 1 to 64 of `A-Z a-z 0-9 _ . ~ -`. */
+const PARTNER_CODE = /^[\w.~-]{1,64}$/
+
+/**
+ * The partner code in the `param` parameter of a query string (`location.search`), trimmed,
+ * or `null` when it is absent, longer than 64 characters, or holds other characters than
+ * `A-Z a-z 0-9 _ . ~ -`.
+ */
+export function readPartnerCode(search: string, param: string): string | null {
+  const code = (new URLSearchParams(search).get(param) || '').trim()
+  return PARTNER_CODE.test(code) ? code : null
+}
+
+/**
+ * Last click wins. Returns why no click should be reported for `code`, or `undefined` when
+ * one should: there is no code, or the stored click is this partner's already (a refresh,
+ * an internal link that kept the query). Another partner's code replaces the stored click.
+ */
+export function clickSkipReason(code: string | null, storedPartnerCode: string | undefined): 'no-code' | 'same-partner' | undefined {
+  if (!code) return 'no-code'
+  if (code == storedPartnerCode) return 'same-partner'
+}

@@ -1,0 +1,73 @@
+import { fetchTransport, type Transport } from './transport'
+
+/** Options for {@link createTracker} and {@link init}. */
+export interface TrackerOptions {
+  /**
+   * Your program's id, sent with every lead and as `additional_data.program_id` on clicks.
+   * The only required option: leaving it out throws a `TypeError` at setup.
+   * @example 123
+   */
+  programId: string | number
+  /**
+   * Base URL of the tracking API. Point it at the reference server in development.
+   * @default "https://api.affitor.com"
+   * @example "http://localhost:4700"
+   */
+  apiBase?: string
+  /**
+   * Name of the URL query parameter that carries the partner's code.
+   * @default "aff"
+   * @example "ref"
+   */
+  param?: string
+  /**
+   * Domain for the attribution cookies. By default the tracker uses the broadest domain the
+   * browser accepts (so `www.shop.com` and `app.shop.com` share the cookie), or a host-only
+   * cookie on `localhost` and IP addresses.
+   * @default undefined (detected)
+   * @example "shop.com"
+   */
+  cookieDomain?: string
+  /**
+   * Report the click for the current URL as soon as the tracker is created.
+   * Set to `false` to call `trackClick()` yourself.
+   * @default true
+   */
+  autoTrack?: boolean
+  /**
+   * How events reach the API. Defaults to `fetch` with `keepalive` (falling back to
+   * `sendBeacon`). Use `createKyTransport()` from `affitor-tracker/ky`, or your own.
+   * @default fetchTransport
+   */
+  transport?: Transport
+  /**
+   * Log each decision to the console under `[affitor]` (npm build and `affitor-tracker.debug.js`).
+   * @default false
+   */
+  debug?: boolean
+}
+
+/** Options after defaults are applied. */
+export type NormalizedOptions = Required<Omit<TrackerOptions, 'cookieDomain' | 'programId' | 'debug'>> &
+  Pick<TrackerOptions, 'cookieDomain' | 'debug'> & { programId: string }
+
+/** The defaults every option falls back to. */
+export const DEFAULTS = Object.freeze({
+  apiBase: 'https://api.affitor.com',
+  param: 'aff',
+  autoTrack: true,
+  transport: fetchTransport,
+})
+
+/**
+ * Applies the defaults once: an option left out, `undefined` or `null` takes its default.
+ * Throws a `TypeError` only for a missing `programId`, a programmer error that should fail
+ * at setup rather than lose attributions silently.
+ */
+export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
+  const opts: Record<string, unknown> = { ...DEFAULTS }
+  for (const key in options) if (options[key as keyof TrackerOptions] != null) opts[key] = options[key as keyof TrackerOptions]
+  if (!(opts.programId = String(opts.programId ?? '').trim())) throw new TypeError('createTracker(): programId is required')
+  opts.apiBase = String(opts.apiBase).replace(/\/+$/, '')
+  return opts as NormalizedOptions
+}

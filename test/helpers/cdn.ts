@@ -1,0 +1,20 @@
+/** Runs a CDN entry as the browser would for `<script src data-affitor-…>`: `document.currentScript` set meanwhile. */
+export async function asScriptTag<T>(attributes: Record<string, string>, run: () => T | Promise<T>): Promise<T> {
+  const script = document.createElement('script')
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value)
+  document.head.appendChild(script)
+  Object.defineProperty(document, 'currentScript', { configurable: true, get: () => script })
+  try {
+    return await run()
+  } finally {
+    delete (document as unknown as Record<string, unknown>).currentScript
+  }
+}
+
+/** Forgets what an earlier CDN script installed, as a fresh page would. */
+export function resetGlobals(): void {
+  const w = window as unknown as Record<string, unknown>
+  delete w.affitor
+  delete w.affitorQueue
+  document.head.innerHTML = ''
+}

@@ -1,0 +1,54 @@
+/** Page helpers for tests under happy-dom: move the page to a URL, clear every cookie it saw. */
+
+const visited = new Set<string>()
+
+/** Navigates the test window to `url` (any origin), as a landing on that page would. */
+export function setPage(url: string, init: { title?: string; referrer?: string } = {}): void {
+  ;(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url)
+  visited.add(url)
+  document.title = init.title ?? ''
+  Object.defineProperty(document, 'referrer', { configurable: true, get: () => init.referrer ?? '' })
+}
+
+/** Expires every cookie visible from the current page, on every domain it could be set on. */
+function expireVisibleCookies(): void {
+  const names = document.cookie.split('; ').filter(Boolean).map((pair) => pair.split('=')[0])
+  const labels = location.hostname.split('.')
+  const domains = [undefined, ...labels.map((_, i) => labels.slice(i).join('.'))]
+  for (const name of names) {
+    for (const domain of domains) {
+      document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/${domain ? '; domain=' + domain : ''}`
+    }
+  }
+}
+
+/** Clears the cookies of every page visited since the last call, and leaves the window on localhost. */
+export function clearCookies(): void {
+  for (const url of visited) {
+    setPage(url)
+    expireVisibleCookies()
+  }
+  visited.clear()
+  setPage('http://localhost:3000/')
+  expireVisibleCookies()
+}
+
+/** Records every string written to `document.cookie` (attributes included) until `stop()`. */
+export function captureCookieWrites(): { writes: string[]; stop(): void } {
+  let proto = Object.getPrototypeOf(document)
+  while (!Object.getOwnPropertyDescriptor(proto, 'cookie')) proto = Object.getPrototypeOf(proto)
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'cookie')!
+  const writes: string[] = []
+  Object.defineProperty(document, 'cookie', {
+    configurable: true,
+    get: () => descriptor.get!.call(document),
+    set: (value: string) => {
+      writes.push(value)
+      descriptor.set!.call(document, value)
+    },
+  })
+  return {
+    writes,
+    stop: () => delete (document as unknown as Record<string, unknown>).cookie,
+  }
+}

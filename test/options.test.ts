@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULTS, normalizeOptions } from '../src/options'
+import { fetchTransport } from '../src/transport'
+
+describe('normalizeOptions', () => {
+  it('applies the defaults', () => {
+    const opts = normalizeOptions({ programId: 123 })
+    expect(opts).toMatchObject({ programId: '123', apiBase: 'https://api.affitor.com', param: 'aff', autoTrack: true })
+    expect(opts.transport).toBe(fetchTransport)
+    expect(opts.cookieDomain).toBeUndefined()
+    expect(opts.debug).toBeUndefined()
+  })
+
+  it('lets undefined and null fall back to the default', () => {
+    const opts = normalizeOptions({ programId: 'p', apiBase: undefined, param: null as unknown as string })
+    expect(opts.apiBase).toBe(DEFAULTS.apiBase)
+    expect(opts.param).toBe('aff')
+  })
+
+  it('keeps explicit values and drops trailing slashes from apiBase', () => {
+    const opts = normalizeOptions({ programId: ' 7 ', apiBase: 'http://localhost:4700//', param: 'ref', autoTrack: false })
+    expect(opts).toMatchObject({ programId: '7', apiBase: 'http://localhost:4700', param: 'ref', autoTrack: false })
+  })
+
+  it('throws a TypeError naming the call and the option when programId is missing', () => {
+    for (const options of [undefined, {}, { programId: '' }, { programId: '  ' }, { programId: null }]) {
+      expect(() => normalizeOptions(options as never)).toThrow(TypeError)
+      expect(() => normalizeOptions(options as never)).toThrow('createTracker(): programId is required')
+    }
+  })
+
+  it('keeps the defaults frozen', () => {
+    expect(Object.isFrozen(DEFAULTS)).toBe(true)
+  })
+})

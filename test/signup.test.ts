@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_KEY_LENGTH, signupError } from '../src/signup'
+
+describe('signupError', () => {
+  it('accepts a key alone, or with a plausible email', () => {
+    expect(signupError('user_1', undefined)).toBeUndefined()
+    expect(signupError('user_1', null)).toBeUndefined()
+    expect(signupError('user_1', '')).toBeUndefined()
+    expect(signupError('user_1', 'a@b.co')).toBeUndefined()
+    expect(signupError('k'.repeat(MAX_KEY_LENGTH), 'first.last+tag@sub.example.com')).toBeUndefined()
+  })
+
+  it('refuses an empty, blank, non-string or over-long key', () => {
+    for (const key of ['', '   ', undefined, null, 42, {}, ['user_1'], 'k'.repeat(MAX_KEY_LENGTH + 1)]) {
+      expect(signupError(key, undefined)).toMatch(/^customerKey must be a non-empty string/)
+    }
+  })
+
+  it('refuses a malformed or non-string email', () => {
+    for (const email of ['nope', 'a@b', '@b.co', 'a b@c.de', 42, ['a@b.co'], 'a@b.co' + 'x'.repeat(MAX_KEY_LENGTH)]) {
+      expect(signupError('user_1', email)).toBe('invalid email')
+    }
+  })
+})
