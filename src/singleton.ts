@@ -1,0 +1,35 @@
+import { CLICK_COOKIE, readCookie } from './cookie-storage'
+import type { TrackerOptions } from './options'
+import { attributionData, createTracker, type AttributionData, type Tracker, type TrackResult } from './tracker'
+
+let instance: Tracker | undefined
+
+/**
+ * Creates the page's shared tracker (see {@link createTracker}); later calls return the
+ * same one. Throws a `TypeError` only when `programId` is missing.
+ */
+export function init(options: TrackerOptions): Tracker {
+  return (instance ||= createTracker(options))
+}
+
+const NOT_STARTED: TrackResult = { ok: false, status: 0, error: 'call init({ programId }) before signup()' }
+
+/** {@link Tracker.signup} on the shared tracker; resolves with an error before `init()`. */
+export function signup(customerKey: string, email?: string): Promise<TrackResult> {
+  return instance ? instance.signup(customerKey, email) : Promise.resolve({ ...NOT_STARTED })
+}
+
+/** {@link Tracker.trackClick} on the shared tracker; resolves with an error before `init()`. */
+export function trackClick(): Promise<TrackResult> {
+  return instance ? instance.trackClick() : Promise.resolve({ ...NOT_STARTED, error: 'call init({ programId }) before trackClick()' })
+}
+
+/** The stored click id, or `null`. Reads the cookie even before `init()`. */
+export function getClickId(): string | null {
+  return instance ? instance.getClickId() : readCookie(CLICK_COOKIE) || null
+}
+
+/** The visitor's attribution. Reads the cookies even before `init()` (`programId` is then `null`). */
+export function getData(): AttributionData {
+  return instance ? instance.getData() : attributionData(null)
+}

@@ -1,0 +1,313 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { CLICK_COOKIE, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
+import { createTracker } from '../src/tracker'
+import type { TrackerOptions } from '../src/options'
+import { fakeApi } from './helpers/fake-api'
+import { captureCookieWrites, clearCookies, setPage } from './helpers/page'
+
+afterEach(() => {
+  vi.useRealTimers()
+  clearCookies()
+})
+
+function start(url: string, api = fakeApi(), options: Partial<TrackerOptions> = {}) {
+  setPage(url)
+  const tracker = createTracker({ programId: 42, apiBase: 'http://api.test', transport: api.transport, ...options })
+  return { tracker, api }
+}
+
+describe('click', () => {
+  it('sends nothing without a partner code', async () => {
+    const { tracker, api } = start('https://www.shop.test/pricing')
+    await expect(tracker.trackClick()).resolves.toEqual({ ok: true, status: 0, skipped: 'no-code' })
+    expect(api.received).toHaveLength(0)
+    expect(tracker.getClickId()).toBeNull()
+  })
+
+  it('reports the landing with every protocol field and stores the click id', async () => {
+    setPage('https://www.shop.test/pricing?aff=P1&utm_source=blog', { title: 'Pricing', referrer: 'https://blog.example/' })
+    const api = fakeApi()
+    const tracker = createTracker({ programId: 42, apiBase: 'http://api.test', transport: api.transport })
+    const result = await tracker.trackClick()
+    expect(result).toMatchObject({ ok: true, status: 200, data: { click_id: 'clk_1' } })
+    expect(api.clicks()).toHaveLength(1)
+    const [click] = api.clicks()
+    expect(click.url).toBe('http://api.test/api/v1/track/click')
+    expect(click.body).toEqual({
+      affiliate_url: 'https://www.shop.test/pricing?aff=P1&utm_source=blog',
+      page_url: 'https://www.shop.test/pricing?aff=P1&utm_source=blog',
+      page_title: 'Pricing',
+      referrer_url: 'https://blog.example/',
+      session_id: expect.stringMatching(/^[a-z0-9]+$/),
+      user_agent: navigator.userAgent,
+      screen_resolution: expect.stringMatching(/^\d+x\d+$/),
+      viewport_size: expect.stringMatching(/^\d+x\d+$/),
+      language: navigator.language,
+      timezone: expect.any(String),
+      additional_data: { program_id: '42' },
+    })
+    expect(click.body).not.toHaveProperty('existing_click_id')
+    expect(tracker.getClickId()).toBe('clk_1')
+    expect(tracker.getData()).toEqual({ clickId: 'clk_1', partnerCode: 'P1', programId: '42', hasAttribution: true })
+  })
+
+  it('keeps the cookie for cookie_window_days, or 60 days when the answer omits it', async () => {
+    vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), toFake: ['Date'] })
+    const capture = captureCookieWrites()
+    try {
+      await start('https://www.shop.test/?aff=P1', fakeApi(() => ({ status: 200, data: { success: true, click_id: 'c30', cookie_window_days: 30 } }))).tracker.trackClick()
+      await start('https://www.shop.test/?aff=P2', fakeApi(() => ({ status: 200, data: { success: true, click_id: 'c60' } }))).tracker.trackClick()
+    } finally {
+      capture.stop()
+    }
+    const write = (value: string) => capture.writes.find((line) => line.startsWith(`${CLICK_COOKIE}=${value};`))
+    expect(write('c30')).toContain('expires=' + new Date('2026-01-31T00:00:00Z').toUTCString())
+    expect(write('c60')).toContain('expires=' + new Date('2026-03-02T00:00:00Z').toUTCString())
+    expect(write('c60')).toMatch(/domain=shop\.test/)
+    expect(write('c60')).toMatch(/secure/i)
+  })
+
+  it('does not report the same partner again (refresh, internal link)', async () => {
+    const api = fakeApi()
+    await start('https://www.shop.test/?aff=P1', api).tracker.trackClick()
+    const again = start('https://www.shop.test/features?aff=P1', api).tracker
+    await expect(again.trackClick()).resolves.toEqual({ ok: true, status: 0, skipped: 'same-partner' })
+    expect(api.clicks()).toHaveLength(1)
+    expect(again.getClickId()).toBe('clk_1')
+  })
+
+  it("lets another partner's click win, sending the existing click id", async () => {
+    const api = fakeApi()
+    await start('https://www.shop.test/?aff=P1', api).tracker.trackClick()
+    const second = start('https://www.shop.test/?aff=P2', api).tracker
+    await second.trackClick()
+    expect(api.clicks()).toHaveLength(2)
+    expect(api.clicks()[1].body.existing_click_id).toBe('clk_1')
+    expect(second.getData()).toMatchObject({ clickId: 'clk_2', partnerCode: 'P2' })
+  })
+
+  it('shares the click across subdomains of the site', async () => {
+    await start('https://www.shop.test/?aff=P1').tracker.trackClick()
+    const app = start('https://app.shop.test/dashboard').tracker
+    expect(app.getClickId()).toBe('clk_1')
+  })
+
+  it('is host-only on localhost', async () => {
+    const capture = captureCookieWrites()
+    await start('http://localhost:4700/?aff=P1').tracker.trackClick()
+    capture.stop()
+    expect(capture.writes.find((line) => line.startsWith(CLICK_COOKIE))).not.toMatch(/domain=/)
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+  })
+
+  it('stores nothing for an inactive link, and keeps an earlier attribution', async () => {
+    const api = fakeApi((event) =>
+      event.body.affiliate_url.includes('OFF') ? { status: 200, data: { success: false, message: 'Referral link is inactive' } } : undefined!,
+    )
+    await start('https://www.shop.test/?aff=P1', api).tracker.trackClick()
+    const result = await start('https://www.shop.test/?aff=OFF', api).tracker.trackClick()
+    expect(result).toMatchObject({ ok: false, status: 200, error: 'Referral link is inactive' })
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    expect(readCookie(PARTNER_COOKIE)).toBe('P1')
+  })
+
+  it('reports a 4xx or 5xx answer with its message and stores nothing', async () => {
+    const api = fakeApi(() => ({ status: 400, data: { error: 'Referral link not found' } }))
+    const result = await start('https://www.shop.test/?aff=NOPE', api).tracker.trackClick()
+    expect(result).toMatchObject({ ok: false, status: 400, error: 'Referral link not found' })
+    const down = fakeApi(() => ({ status: 503 }))
+    await expect(start('https://www.shop.test/?aff=P1', down).tracker.trackClick()).resolves.toMatchObject({
+      ok: false,
+      status: 503,
+      error: 'HTTP 503',
+    })
+    expect(readCookie(CLICK_COOKIE)).toBeUndefined()
+  })
+
+  it('resolves with the error when the network fails, never rejects', async () => {
+    const transport = { send: () => Promise.reject(new TypeError('Failed to fetch')) }
+    setPage('https://www.shop.test/?aff=P1')
+    const result = await createTracker({ programId: 1, transport }).trackClick()
+    expect(result).toEqual({ ok: false, status: 0, error: 'TypeError: Failed to fetch', data: {} })
+  })
+
+  it('survives a transport that throws synchronously or answers garbage', async () => {
+    setPage('https://www.shop.test/?aff=P1')
+    const throwing = {
+      send: () => {
+        throw new Error('boom')
+      },
+    }
+    await expect(createTracker({ programId: 1, transport: throwing }).trackClick()).resolves.toMatchObject({ ok: false })
+    const garbage = { send: async () => ({ status: 200, data: 'not an object' }) }
+    await expect(createTracker({ programId: 1, transport: garbage as never }).trackClick()).resolves.toMatchObject({ ok: true })
+    expect(readCookie(CLICK_COOKIE)).toBeUndefined()
+  })
+
+  it('joins concurrent calls into one report', async () => {
+    const { tracker, api } = start('https://www.shop.test/?aff=P1')
+    const results = await Promise.all([tracker.trackClick(), tracker.trackClick(), tracker.trackClick()])
+    expect(api.clicks()).toHaveLength(1)
+    expect(new Set(results).size).toBe(1)
+  })
+
+  it('reports on creation by default, and only on trackClick() with autoTrack: false', async () => {
+    const auto = fakeApi()
+    start('https://www.shop.test/?aff=P1', auto)
+    await vi.waitFor(() => expect(readCookie(CLICK_COOKIE)).toBe('clk_1'))
+    expect(auto.clicks()).toHaveLength(1)
+    clearCookies()
+    const manual = fakeApi()
+    const { tracker } = start('https://www.shop.test/?aff=P1', manual, { autoTrack: false })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(manual.received).toHaveLength(0)
+    await tracker.trackClick()
+    expect(manual.clicks()).toHaveLength(1)
+  })
+
+  it('reads the code from a custom parameter', async () => {
+    const { tracker, api } = start('https://www.shop.test/?ref=P9&aff=P1', fakeApi(), { param: 'ref' })
+    await tracker.trackClick()
+    expect(tracker.getData().partnerCode).toBe('P9')
+    expect(api.clicks()).toHaveLength(1)
+  })
+
+  it('ignores an unsafe code without a request', async () => {
+    const { tracker, api } = start('https://www.shop.test/?aff=%3Cscript%3E')
+    await expect(tracker.trackClick()).resolves.toMatchObject({ skipped: 'no-code' })
+    expect(api.received).toHaveLength(0)
+  })
+
+  it('keeps one session id for the visit', async () => {
+    const api = fakeApi()
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await tracker.trackClick()
+    await tracker.signup('user_1')
+    expect(api.leads()[0].body.session_id).toBe(api.clicks()[0].body.session_id)
+  })
+})
+
+describe('signup', () => {
+  it('sends the lead with the stored click and the page', async () => {
+    const { tracker, api } = start('https://www.shop.test/?aff=P1')
+    await tracker.trackClick()
+    setPage('https://app.shop.test/welcome')
+    const result = await tracker.signup('user_1', 'a@b.co')
+    expect(result).toMatchObject({ ok: true, status: 200 })
+    const [lead] = api.leads()
+    expect(lead.url).toBe('http://api.test/api/v1/track/lead')
+    expect(lead.body).toEqual({
+      customer_key: 'user_1',
+      email: 'a@b.co',
+      click_id: 'clk_1',
+      page_url: 'https://app.shop.test/welcome',
+      session_id: api.clicks()[0].body.session_id,
+      program_id: '42',
+    })
+  })
+
+  it('waits for a click still in flight on the same page', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const api = fakeApi(async (event) => {
+      if (event.path.endsWith('/click')) await gate
+      return undefined!
+    })
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    const signup = tracker.signup('user_1')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(api.leads()).toHaveLength(0)
+    release()
+    await signup
+    expect(api.leads()[0].body.click_id).toBe('clk_1')
+  })
+
+  it('sends a lead without a click id when the visitor came through no link', async () => {
+    const { tracker, api } = start('https://www.shop.test/')
+    await tracker.signup('user_1')
+    expect(api.leads()[0].body).not.toHaveProperty('click_id')
+    expect(api.leads()[0].body.customer_key).toBe('user_1')
+  })
+
+  it('refuses bad arguments with a clear error and no request', async () => {
+    const { tracker, api } = start('https://www.shop.test/')
+    for (const [key, email] of [['', undefined], [42, undefined], ['k'.repeat(257), undefined], ['user_1', 'not-an-email']]) {
+      const result = await tracker.signup(key as string, email as string)
+      expect(result.ok).toBe(false)
+      expect(result.status).toBe(0)
+      expect(result.error).toMatch(/customerKey|email/)
+    }
+    expect(api.received).toHaveLength(0)
+  })
+
+  it('sends the same customer once per browser', async () => {
+    const api = fakeApi()
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await tracker.signup('user_1', 'a@b.co')
+    await expect(tracker.signup('user_1', 'a@b.co')).resolves.toEqual({ ok: true, status: 0, skipped: 'already-sent' })
+    const onApp = start('https://app.shop.test/', api).tracker
+    await expect(onApp.signup('user_1')).resolves.toMatchObject({ skipped: 'already-sent' })
+    expect(api.leads()).toHaveLength(1)
+    await onApp.signup('user_2')
+    expect(api.leads()).toHaveLength(2)
+  })
+
+  it('joins concurrent signups of one customer into one request', async () => {
+    const { tracker, api } = start('https://www.shop.test/?aff=P1')
+    await Promise.all([tracker.signup('user_1'), tracker.signup('user_1')])
+    expect(api.leads()).toHaveLength(1)
+  })
+
+  it('tries again later when the lead was not delivered', async () => {
+    let fail = true
+    const api = fakeApi((event) => (event.path.endsWith('/lead') && fail ? { status: 500, data: { error: 'down' } } : undefined!))
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await expect(tracker.signup('user_1')).resolves.toMatchObject({ ok: false, status: 500, error: 'down' })
+    fail = false
+    await expect(tracker.signup('user_1')).resolves.toMatchObject({ ok: true, status: 200 })
+    expect(api.leads()).toHaveLength(2)
+  })
+
+  it('counts a duplicate answer as delivered', async () => {
+    const api = fakeApi((event) => (event.path.endsWith('/lead') ? { status: 200, data: { success: true, duplicate: true } } : undefined!))
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await tracker.signup('user_1')
+    await expect(tracker.signup('user_1')).resolves.toMatchObject({ skipped: 'already-sent' })
+  })
+})
+
+describe('in a hostile page', () => {
+  it('keeps working, without throwing, when cookies are blocked', async () => {
+    setPage('https://www.shop.test/?aff=P1')
+    Object.defineProperty(document, 'cookie', {
+      configurable: true,
+      get: () => {
+        throw new DOMException('blocked', 'SecurityError')
+      },
+      set: () => {
+        throw new DOMException('blocked', 'SecurityError')
+      },
+    })
+    try {
+      const api = fakeApi()
+      const tracker = createTracker({ programId: 1, transport: api.transport })
+      await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
+      expect(tracker.getClickId()).toBeNull()
+      await expect(tracker.signup('user_1')).resolves.toMatchObject({ ok: true })
+      expect(api.received).toHaveLength(2)
+    } finally {
+      delete (document as unknown as Record<string, unknown>).cookie
+    }
+  })
+
+  it('logs its decisions under [affitor] with debug on, and nothing with it off', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    await start('https://www.shop.test/?aff=P1').tracker.trackClick()
+    expect(log).not.toHaveBeenCalled()
+    clearCookies()
+    await start('https://www.shop.test/?aff=P1', fakeApi(), { debug: true }).tracker.trackClick()
+    expect(log).toHaveBeenCalledWith('[affitor]', 'cookie domain', 'shop.test')
+    expect(log).toHaveBeenCalledWith('[affitor]', 'partner code', 'P1', 'reporting')
+    expect(log).toHaveBeenCalledWith('[affitor]', 'click', 'delivered', 200, expect.objectContaining({ click_id: 'clk_1' }))
+  })
+})
