@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { asScriptTag, resetGlobals } from './helpers/cdn'
+import { fakeApi } from './helpers/fake-api'
+import { clearCookies, setPage } from './helpers/page'
+
+type Global = ((method: string, ...args: unknown[]) => unknown) & Record<string, any>
+const w = window as unknown as { affitor?: Global; affitorQueue?: any }
+let api: ReturnType<typeof fakeApi>
+
+beforeEach(() => {
+  vi.resetModules()
+  resetGlobals()
+  api = fakeApi()
+  vi.stubGlobal('fetch', api.fetch)
+})
+afterEach(clearCookies)
+
+const load = (attributes: Record<string, string>) => asScriptTag(attributes, () => import('../src/cdn'))
+const attrs = { 'data-affitor-program-id': '123', 'data-affitor-api-base': 'http://localhost:4700' }
+
+it('starts tracking from the data attributes and installs window.affitor', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  await load(attrs)
+  await w.affitor!.trackClick()
+  expect(api.clicks()).toHaveLength(1)
+  expect(api.clicks()[0].url).toBe('http://localhost:4700/api/v1/track/click')
+  expect(api.clicks()[0].body.additional_data).toEqual({ program_id: '123' })
+  expect(w.affitor!.getClickId()).toBe('clk_1')
+  expect(w.affitor!.getData()).toMatchObject({ partnerCode: 'P1', programId: '123' })
+  expect(typeof w.affitor!.signup).toBe('function')
+})
+
+it('replays calls made through the stub before the script loaded', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  // The README's stub.
+  const stub: any = (w.affitor = function (...args: unknown[]) {
+    ;(stub.q = stub.q || []).push(args)
+  } as Global)
+  w.affitor!('signup', 'user_1', 'a@b.co')
+  await load(attrs)
+  await vi.waitFor(() => expect(api.leads()).toHaveLength(1))
+  expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_1', email: 'a@b.co', click_id: 'clk_1' })
+  // Still callable the same way after load.
+  await w.affitor!('signup', 'user_2')
+  expect(api.leads()).toHaveLength(2)
+})
+
+it('replays and then serves window.affitorQueue, the form existing integrations use', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  w.affitorQueue = [['signup', 'user_1', 'a@b.co']]
+  await load(attrs)
+  await vi.waitFor(() => expect(api.leads()).toHaveLength(1))
+  w.affitorQueue.push(['signup', 'user_2'])
+  await vi.waitFor(() => expect(api.leads()).toHaveLength(2))
+  expect(api.leads().map((lead) => lead.body.customer_key)).toEqual(['user_1', 'user_2'])
+})
+
+it('honours data-affitor-cookie-domain and data-affitor-param', async () => {
+  setPage('https://www.shop.test/?ref=P7')
+  await load({ ...attrs, 'data-affitor-cookie-domain': 'www.shop.test', 'data-affitor-param': 'ref' })
+  await w.affitor!.trackClick()
+  expect(w.affitor!.getData().partnerCode).toBe('P7')
+  setPage('https://app.shop.test/')
+  expect(w.affitor!.getClickId()).toBeNull()
+})
+
+it('defaults the API base to the hosted service', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  await load({ 'data-affitor-program-id': '123' })
+  await w.affitor!.trackClick()
+  expect(api.clicks()[0].url).toBe('https://api.affitor.com/api/v1/track/click')
+})
+
+it('logs an error and installs nothing without a program id', async () => {
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+  setPage('https://www.shop.test/?aff=P1')
+  await load({ 'data-affitor-api-base': 'http://localhost:4700' })
+  expect(error).toHaveBeenCalledWith('[affitor] data-affitor-program-id is missing')
+  expect(w.affitor).toBeUndefined()
+  expect(api.received).toHaveLength(0)
+})
+
+it('keeps the first copy when the script is included twice', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  await load(attrs)
+  const first = w.affitor
+  vi.resetModules()
+  await load({ ...attrs, 'data-affitor-program-id': '999' })
+  expect(w.affitor).toBe(first)
+  await first!.trackClick()
+  expect(api.clicks()).toHaveLength(1)
+})
+
+it('never throws into the page for unknown methods or malformed queue entries', async () => {
+  setPage('https://www.shop.test/')
+  vi.spyOn(console, 'error').mockImplementation(() => {})
+  w.affitorQueue = [['nope'], null, 42, 'signup', [{}]]
+  await load(attrs)
+  expect(() => w.affitor!('nope')).not.toThrow()
+  expect(() => w.affitorQueue.push(null)).not.toThrow()
+  expect(() => w.affitorQueue.push(['signup', 42])).not.toThrow()
+  expect(api.received).toHaveLength(0)
+})
+
+it('turns debug logging on with data-affitor-debug', async () => {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+  setPage('https://www.shop.test/?aff=P1')
+  await load({ ...attrs, 'data-affitor-debug': '' })
+  await w.affitor!.trackClick()
+  expect(log).toHaveBeenCalledWith('[affitor]', 'partner code', 'P1', 'reporting')
+})
