@@ -9,7 +9,8 @@ export interface TrackerOptions {
    */
   programId: string | number
   /**
-   * Base URL of the tracking API. Point it at the reference server in development.
+   * Base URL of the tracking API. Point it at the reference server in development. A path
+   * such as `"/"` or `"/affitor"` sends to the page's own origin (a first-party proxy).
    * @default "https://api.affitor.com"
    * @example "http://localhost:4700"
    */

@@ -22,6 +22,11 @@ describe('normalizeOptions', () => {
     expect(opts).toMatchObject({ programId: '7', apiBase: 'http://localhost:4700', param: 'ref', autoTrack: false })
   })
 
+  it('turns a path apiBase into a same-origin prefix', () => {
+    expect(normalizeOptions({ programId: 1, apiBase: '/' }).apiBase).toBe('')
+    expect(normalizeOptions({ programId: 1, apiBase: '/affitor/' }).apiBase).toBe('/affitor')
+  })
+
   it('throws a TypeError naming the call and the option when programId is missing', () => {
     for (const options of [undefined, {}, { programId: '' }, { programId: '  ' }, { programId: null }]) {
       expect(() => normalizeOptions(options as never)).toThrow(TypeError)

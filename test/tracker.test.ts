@@ -51,6 +51,12 @@ describe('click', () => {
     expect(tracker.getData()).toEqual({ clickId: 'clk_1', partnerCode: 'P1', programId: '42', hasAttribution: true })
   })
 
+  it("sends to the page's own origin when apiBase is a path", async () => {
+    const { tracker, api } = start('https://www.shop.test/?aff=P1', fakeApi(), { apiBase: '/' })
+    await tracker.trackClick()
+    expect(api.clicks().map((click) => click.url)).toEqual(['/api/v1/track/click'])
+  })
+
   it('keeps the cookie for cookie_window_days, or 60 days when the answer omits it', async () => {
     vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), toFake: ['Date'] })
     const capture = captureCookieWrites()

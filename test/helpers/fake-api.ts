@@ -27,7 +27,7 @@ export function fakeApi(respond?: Responder) {
   }
   const record = (url: string, body: Record<string, any>) => {
     // As the wire carries it: JSON drops undefined fields.
-    const event = { url, path: new URL(url).pathname, body: JSON.parse(JSON.stringify(body)) }
+    const event = { url, path: new URL(url, 'http://same-origin.invalid').pathname, body: JSON.parse(JSON.stringify(body)) }
     received.push(event)
     return event
   }
