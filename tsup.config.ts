@@ -1,5 +1,12 @@
 import { defineConfig, type Options } from 'tsup'
 
+/** terser settings shared by the minified builds; the code never relies on getters' side effects. */
+const terser = (extra: NonNullable<Options['terserOptions']>): Options['terserOptions'] => ({
+  ecma: 2020,
+  compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+  ...extra,
+})
+
 /**
  * `__DEV__` is `true` only in the builds that log: the npm `development` condition
  * (picked by Vite, webpack and Rollup in development) and `affitor-tracker.debug.js`.
@@ -10,11 +17,14 @@ const npm = (dev: boolean): Options => ({
   outDir: dev ? 'dist/development' : 'dist',
   format: ['esm', 'cjs'],
   platform: 'browser',
-  target: 'es2020',
+  target: 'es2021',
   dts: !dev,
   splitting: true,
   treeshake: true,
   define: { __DEV__: String(dev) },
+  // Production files ship minified (apps bundle them as they are; terser saves about 6% over
+  // esbuild's minifier), with source maps; the development build stays readable.
+  ...(!dev && { minify: 'terser', sourcemap: true, terserOptions: terser({ module: true }) }),
 })
 
 /** The CDN file: one minified IIFE with js-cookie bundled in and no ky. */
@@ -22,17 +32,13 @@ const cdn = (name: string, dev: boolean): Options => ({
   entry: { [name]: 'src/cdn.ts' },
   format: ['iife'],
   platform: 'browser',
-  target: 'es2020',
+  target: 'es2021',
   noExternal: ['js-cookie'],
   define: { __DEV__: String(dev) },
   outExtension: () => ({ js: '.js' }),
   // terser squeezes about 6% more than esbuild's minifier out of this file.
   minify: 'terser',
-  terserOptions: {
-    ecma: 2020,
-    compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
-    format: { comments: false, preamble: '/*! affitor-tracker | MIT. Includes js-cookie v3 | MIT */' },
-  },
+  terserOptions: terser({ format: { comments: false, preamble: '/*! affitor-tracker | MIT. Includes js-cookie v3 | MIT */' } }),
 })
 
 export default defineConfig([npm(false), npm(true), cdn('affitor-tracker', false), cdn('affitor-tracker.debug', true)])
