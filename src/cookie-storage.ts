@@ -4,13 +4,12 @@ import Cookies from 'js-cookie'
 export const CLICK_COOKIE = 'affitor_click_id'
 /** Cookie holding the partner code the stored click belongs to. */
 export const PARTNER_COOKIE = 'affitor_partner_code'
-/** Cookie holding the last customer key whose lead was delivered, so it is sent once. */
+/** Cookie holding tags (see `keyTag`) of the last customer keys whose leads were delivered. */
 export const LEAD_COOKIE = 'affitor_lead'
 /** Session cookie holding the visit's `session_id`, shared by the site's subdomains. */
 export const SESSION_COOKIE = 'affitor_session_id'
 
 const PROBE_COOKIE = 'affitor_probe'
-
 
 /** The tracker's only way to cookies: attributes are decided once, nothing here throws. */
 export interface CookieStorage {

@@ -1,9 +1,9 @@
 import { clickSkipReason, readPartnerCode } from './attribution'
-import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
+import { CLICK_COOKIE, createCookieStorage, type CookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
 import { createLogger } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
 import { pageContext, randomId } from './page-context'
-import { signupError } from './signup'
+import { keyTag, signupError } from './signup'
 
 /** Why a call sent nothing although nothing went wrong. */
 export type SkipReason =
@@ -70,6 +70,18 @@ type Event = 'click' | 'lead'
 /** The attribution window when the click answer does not give one (the protocol's default). */
 export const DEFAULT_WINDOW_DAYS = 60
 
+/** How long `signup()` waits for a click still in flight before sending the lead without it. */
+export const CLICK_WAIT_MS = 3000
+
+/** How many delivered leads the browser remembers, to send each customer key once. */
+const LEADS_REMEMBERED = 10
+
+/**
+ * Reports in flight for the whole page, by key, so that two trackers (the script tag and the
+ * npm package, a framework mounting twice) join one request instead of sending two clicks.
+ */
+const inFlight = (): Record<string, Promise<TrackResult>> => ((window as any).__affitor ||= {})
+
 const skip = (skipped: SkipReason): TrackResult => ({ ok: true, status: 0, skipped })
 
 /** The visitor's attribution read from the cookies; all `null` without a document. */
@@ -89,21 +101,24 @@ export function attributionData(programId: string | null): AttributionData {
  * await tracker.signup(user.id, user.email)
  */
 export function createTracker(options: TrackerOptions): Tracker {
-  const opts = normalizeOptions(options)
-  if (typeof document == 'object' && document) return startTracker(opts)
-  const done = () => Promise.resolve(skip('no-dom'))
-  return { trackClick: done, signup: done, getClickId: () => null, getData: () => attributionData(opts.programId) }
+  return startTracker(normalizeOptions(options))
 }
 
-/** The tracker proper, for a page with a DOM. */
+/**
+ * The tracker proper. Without a DOM (server-side rendering) it touches nothing: reports
+ * resolve as skipped `'no-dom'` and the getters read no cookies.
+ */
 export function startTracker(opts: NormalizedOptions): Tracker {
   const { programId } = opts
+  const noDom = typeof document != 'object'
   const log = createLogger(opts.debug)
-  const cookies = createCookieStorage(opts.cookieDomain)
+  const cookies = noDom ? ({} as CookieStorage) : createCookieStorage(opts.cookieDomain)
   __DEV__ && log('cookie domain', cookies.domain || '(host-only)')
   const sessionId = () => cookies.get(SESSION_COOKIE) || cookies.set(SESSION_COOKIE, randomId())
-  // In-flight reports by key ('c' for the click, 'l' + customer key for a lead): a repeated call joins them.
-  const pending: Record<string, Promise<TrackResult>> = {}
+  // In-flight reports by key (the click, or a lead per customer key): a repeated call joins them.
+  const pending = noDom ? {} : inFlight()
+  const CLICK = 'c' + programId
+  const sentLeads = () => (readCookie(LEAD_COOKIE) || '').split('.')
 
   /** Sends one event and reads the answer; never rejects. */
   async function send(event: Event, body: Record<string, unknown>): Promise<TrackResult & { data: Answer }> {
@@ -143,16 +158,18 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     const { click_id: clickId, cookie_window_days: days } = result.data
     if (result.ok && clickId) {
       const lifetime = +days! > 0 ? +days! : DEFAULT_WINDOW_DAYS
-      cookies.set(CLICK_COOKIE, '' + clickId, lifetime)
+      // js-cookie writes any value as a string.
+      cookies.set(CLICK_COOKIE, clickId, lifetime)
       // The code as the URL spells it, so that the next landing compares equal.
       cookies.set(PARTNER_COOKIE, code!, lifetime)
     }
     return result
   }
 
-  async function reportLead(customerKey: string, email?: string): Promise<TrackResult> {
-    // A click reported on this page view must land first, or the lead would miss its id.
-    await pending.c
+  async function reportLead(customerKey: string, email: string | undefined, tag: string): Promise<TrackResult> {
+    // A click reported on this page view should land first, or the lead would miss its id;
+    // a click that hangs must not hold the signup hostage.
+    await Promise.race([pending[CLICK], new Promise((resolve) => setTimeout(resolve, CLICK_WAIT_MS))])
     // Sent without a click id too: the server may know the customer from another device or a backend lead.
     const result = await send('lead', {
       customer_key: customerKey,
@@ -163,26 +180,28 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       program_id: programId,
     })
     // A repeated lead is answered 200 with "duplicate": true, so it counts as delivered too.
-    if (result.ok) cookies.set(LEAD_COOKIE, customerKey, 400)
+    if (result.ok) cookies.set(LEAD_COOKIE, [tag, ...sentLeads()].slice(0, LEADS_REMEMBERED).join('.'), 400)
     return result
   }
 
   /** Runs `report` once at a time per key, turning anything it throws into a failed result. */
-  function single(key: string, report: () => Promise<TrackResult>): Promise<TrackResult> {
+  async function single(key: string, report: () => Promise<TrackResult>): Promise<TrackResult> {
+    if (noDom) return skip('no-dom')
     return (pending[key] ||= report()
       .catch((error) => fail(String(error)))
       .finally(() => delete pending[key]))
   }
 
   const tracker: Tracker = {
-    trackClick: () => single('c', reportClick),
-    signup(customerKey, email) {
+    trackClick: () => single(CLICK, reportClick),
+    async signup(customerKey, email) {
       const error = signupError(customerKey, email)
-      if (error) return Promise.resolve(fail(error))
-      if (cookies.get(LEAD_COOKIE) == customerKey) return Promise.resolve(skip('already-sent'))
-      return single('l' + customerKey, () => reportLead(customerKey, email))
+      if (error) return fail(error)
+      const tag = keyTag(customerKey)
+      if (sentLeads().includes(tag)) return skip('already-sent')
+      return single('l' + customerKey, () => reportLead(customerKey, email, tag))
     },
-    getClickId: () => tracker.getData().clickId,
+    getClickId: () => readCookie(CLICK_COOKIE) || null,
     getData: () => attributionData(programId),
   }
   if (opts.autoTrack) tracker.trackClick()

@@ -29,17 +29,17 @@ export interface Transport {
 export const fetchTransport: Transport = {
   async send(url, body) {
     const json = JSON.stringify(body)
-    if (typeof fetch != 'function') {
-      // A string goes as text/plain, which needs no CORS preflight: beacons cannot answer one.
-      if (navigator.sendBeacon(url, json)) return { status: 0 }
-      throw new Error('sendBeacon failed')
+    if (typeof fetch == 'function') {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: json,
+        keepalive: true,
+      })
+      return { status: response.status, data: await response.json().catch(() => undefined) }
     }
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: json,
-      keepalive: true,
-    })
-    return { status: response.status, data: await response.json().catch(() => undefined) }
+    // A string goes as text/plain, which needs no CORS preflight: beacons cannot answer one.
+    if (!navigator.sendBeacon(url, json)) throw Error('sendBeacon failed')
+    return { status: 0 }
   },
 }

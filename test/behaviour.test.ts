@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Tracker } from '../src/tracker'
 import { asScriptTag, resetGlobals } from './helpers/cdn'
 import { fakeApi } from './helpers/fake-api'
-import { captureCookieWrites, clearCookies, setPage } from './helpers/page'
+import { captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
 
 const require = createRequire(import.meta.url)
 const API = 'http://localhost:4700'
@@ -48,7 +48,7 @@ describe.each(builds)('%s', (_name, start) => {
   })
   afterEach(() => {
     resetGlobals()
-    clearCookies()
+    clearBrowserState()
   })
 
   it('reports a landing through a partner link and stores the click on the site domain', async () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CLICK_COOKIE, createCookieStorage, detectCookieDomain, readCookie } from '../src/cookie-storage'
-import { captureCookieWrites, clearCookies, setPage } from './helpers/page'
+import { captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()
-  clearCookies()
+  clearBrowserState()
 })
 
 describe('detectCookieDomain', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { fakeApi } from './helpers/fake-api'
-import { clearCookies, setPage } from './helpers/page'
+import { clearBrowserState, setPage } from './helpers/page'
 
 type Singleton = typeof import('../src/singleton')
 let api: ReturnType<typeof fakeApi>
@@ -11,7 +11,7 @@ beforeEach(async () => {
   singleton = await import('../src/singleton')
   api = fakeApi()
 })
-afterEach(clearCookies)
+afterEach(clearBrowserState)
 
 it('answers before init() without throwing or sending', async () => {
   setPage('https://www.shop.test/')

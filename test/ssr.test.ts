@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { createRequire } from 'node:module'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 type Api = typeof import('../src/index')
 const require = createRequire(import.meta.url)
@@ -49,5 +49,13 @@ describe.each(builds)('without a DOM: %s', (_name, load) => {
   it('still throws a TypeError for a missing programId', async () => {
     const api = await load()
     expect(() => api.createTracker({} as never)).toThrow(new TypeError('createTracker(): programId is required'))
+  })
+})
+
+describe('the CDN entry without a DOM', () => {
+  it('does nothing, and logs nothing, when a server-side bundle imports it', async () => {
+    const error = vi.spyOn(console, 'error')
+    await expect(import('../src/cdn')).resolves.toBeDefined()
+    expect(error).not.toHaveBeenCalled()
   })
 })

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CLICK_COOKIE, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
-import { createTracker } from '../src/tracker'
+import { CLICK_WAIT_MS, createTracker } from '../src/tracker'
 import type { TrackerOptions } from '../src/options'
 import { fakeApi } from './helpers/fake-api'
-import { captureCookieWrites, clearCookies, setPage } from './helpers/page'
+import { captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()
-  clearCookies()
+  clearBrowserState()
 })
 
 function start(url: string, api = fakeApi(), options: Partial<TrackerOptions> = {}) {
@@ -157,12 +157,23 @@ describe('click', () => {
     expect(new Set(results).size).toBe(1)
   })
 
+  it('sends one click when two trackers start on one page (script tag and npm, a double mount)', async () => {
+    const api = fakeApi()
+    setPage('https://www.shop.test/?aff=P1')
+    const first = createTracker({ programId: 42, transport: api.transport })
+    const second = createTracker({ programId: 42, transport: api.transport })
+    const [a, b] = await Promise.all([first.trackClick(), second.trackClick()])
+    expect(api.clicks()).toHaveLength(1)
+    expect(a).toBe(b)
+    expect(second.getClickId()).toBe('clk_1')
+  })
+
   it('reports on creation by default, and only on trackClick() with autoTrack: false', async () => {
     const auto = fakeApi()
     start('https://www.shop.test/?aff=P1', auto)
     await vi.waitFor(() => expect(readCookie(CLICK_COOKIE)).toBe('clk_1'))
     expect(auto.clicks()).toHaveLength(1)
-    clearCookies()
+    clearBrowserState()
     const manual = fakeApi()
     const { tracker } = start('https://www.shop.test/?aff=P1', manual, { autoTrack: false })
     await new Promise((resolve) => setTimeout(resolve, 10))
@@ -228,6 +239,20 @@ describe('signup', () => {
     expect(api.leads()[0].body.click_id).toBe('clk_1')
   })
 
+  it('waits for a hanging click at most CLICK_WAIT_MS, then sends the lead with what it knows', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    const api = fakeApi((event) => (event.path.endsWith('/click') ? new Promise(() => {}) : undefined!))
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    let settled = false
+    const signup = tracker.signup('user_1').then((result) => ((settled = true), result))
+    await vi.advanceTimersByTimeAsync(CLICK_WAIT_MS - 1)
+    expect(settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    await expect(signup).resolves.toMatchObject({ ok: true })
+    expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_1' })
+    expect(api.leads()[0].body).not.toHaveProperty('click_id')
+  })
+
   it('sends a lead without a click id when the visitor came through no link', async () => {
     const { tracker, api } = start('https://www.shop.test/')
     await tracker.signup('user_1')
@@ -256,6 +281,13 @@ describe('signup', () => {
     expect(api.leads()).toHaveLength(1)
     await onApp.signup('user_2')
     expect(api.leads()).toHaveLength(2)
+  })
+
+  it('remembers several customers, by tag rather than by key', async () => {
+    const { tracker, api } = start('https://app.shop.test/')
+    for (const key of ['alice', 'bob', 'alice', 'carol', 'bob']) await tracker.signup(key)
+    expect(api.leads().map((lead) => lead.body.customer_key)).toEqual(['alice', 'bob', 'carol'])
+    expect(document.cookie).not.toMatch(/alice|bob|carol/)
   })
 
   it('joins concurrent signups of one customer into one request', async () => {
@@ -310,7 +342,7 @@ describe('in a hostile page', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {})
     await start('https://www.shop.test/?aff=P1').tracker.trackClick()
     expect(log).not.toHaveBeenCalled()
-    clearCookies()
+    clearBrowserState()
     await start('https://www.shop.test/?aff=P1', fakeApi(), { debug: true }).tracker.trackClick()
     expect(log).toHaveBeenCalledWith('[affitor]', 'cookie domain', 'shop.test')
     expect(log).toHaveBeenCalledWith('[affitor]', 'partner code', 'P1', 'reporting')

@@ -22,8 +22,12 @@ function expireVisibleCookies(): void {
   }
 }
 
-/** Clears the cookies of every page visited since the last call, and leaves the window on localhost. */
-export function clearCookies(): void {
+/**
+ * Clears the cookies of every page visited since the last call and the page's in-flight
+ * reports, and leaves the window on localhost.
+ */
+export function clearBrowserState(): void {
+  delete (window as { __affitor?: unknown }).__affitor
   for (const url of visited) {
     setPage(url)
     expireVisibleCookies()
