@@ -12,10 +12,10 @@ type Method = keyof Tracker
 /** `window.affitor`: callable as `affitor('signup', key, email)` and as `affitor.signup(key, email)`. */
 type Global = ((method: Method, ...args: unknown[]) => unknown) & Partial<Tracker> & { q?: Call[] }
 
-const w = window as unknown as { affitor?: Global; affitorQueue?: Call[] | { push(call: Call): unknown } }
-
+type Page = { affitor?: Global; affitorQueue?: Call[] | { push(call: Call): unknown } }
 
 function start() {
+  const w = window as unknown as Page
   const stub = w.affitor
   if (stub && stub.trackClick) return // loaded twice: the first copy keeps running
   // Set for every classic script, defer and async included, while it first runs.
@@ -39,19 +39,20 @@ function start() {
   const run = (call: Call) => {
     try {
       const [method, ...args] = Array.from(call) as [Method, ...unknown[]]
-      const fn = tracker[method] as ((...args: unknown[]) => unknown) | undefined
-      if (typeof fn == 'function') return fn(...args)
+      // Own methods only: `constructor` or `toString` from a page's queue are not calls.
+      if ({}.hasOwnProperty.call(tracker, method)) return (tracker[method] as (...args: unknown[]) => unknown)(...args)
       __DEV__ && console.error('[affitor] unknown method', method)
     } catch {}
   }
-  const queued = [...((stub && stub.q) || []), ...(Array.isArray(w.affitorQueue) ? w.affitorQueue : [])]
+  const queued = [...(stub && Array.isArray(stub.q) ? stub.q : []), ...(Array.isArray(w.affitorQueue) ? w.affitorQueue : [])]
   w.affitor = Object.assign((...call: unknown[]) => run(call), tracker)
   w.affitorQueue = { push: run }
   queued.forEach(run)
 }
 
 try {
-  start()
+  // A server-side bundle that imports this file has no page to track.
+  if (typeof document == 'object') start()
 } catch (error) {
   console.error('[affitor]', error)
 }

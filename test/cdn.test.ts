@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { asScriptTag, resetGlobals } from './helpers/cdn'
 import { fakeApi } from './helpers/fake-api'
-import { clearCookies, setPage } from './helpers/page'
+import { clearBrowserState, setPage } from './helpers/page'
 
 type Global = ((method: string, ...args: unknown[]) => unknown) & Record<string, any>
 const w = window as unknown as { affitor?: Global; affitorQueue?: any }
@@ -13,7 +13,7 @@ beforeEach(() => {
   api = fakeApi()
   vi.stubGlobal('fetch', api.fetch)
 })
-afterEach(clearCookies)
+afterEach(clearBrowserState)
 
 const load = (attributes: Record<string, string>) => asScriptTag(attributes, () => import('../src/cdn'))
 const attrs = { 'data-affitor-program-id': '123', 'data-affitor-api-base': 'http://localhost:4700' }
@@ -108,4 +108,16 @@ it('turns debug logging on with data-affitor-debug', async () => {
   await load({ ...attrs, 'data-affitor-debug': '' })
   await w.affitor!.trackClick()
   expect(log).toHaveBeenCalledWith('[affitor]', 'partner code', 'P1', 'reporting')
+})
+
+it('starts despite a malformed stub queue, and treats inherited names as unknown methods', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  const stub: any = (w.affitor = function () {} as unknown as Global)
+  stub.q = { length: 'many' }
+  await load(attrs)
+  expect(typeof w.affitor!.signup).toBe('function')
+  for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) expect(w.affitor!(name)).toBeUndefined()
+  w.affitorQueue.push(['constructor'])
+  await w.affitor!.trackClick()
+  expect(api.clicks()).toHaveLength(1)
 })
