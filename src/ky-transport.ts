@@ -10,8 +10,10 @@ export interface KyTransportOptions {
    */
   timeout?: number
   /**
-   * Retries after the first attempt, on network errors and on 408, 429, 500, 502, 503 and 504,
-   * with exponential backoff and jitter, honouring `Retry-After`.
+   * Retries after the first attempt, on network errors and on 408, 429 and 503 (answers that
+   * mean the event was not processed), with exponential backoff and jitter, honouring
+   * `Retry-After`. A 500, 502 or 504 may come after the server stored the event, so it is not
+   * retried.
    * @default 2
    */
   retry?: number
@@ -39,7 +41,7 @@ export function createKyTransport(options: KyTransportOptions = {}): Transport {
     retry: {
       limit: options.retry ?? 2,
       methods: ['post'],
-      statusCodes: [408, 429, 500, 502, 503, 504],
+      statusCodes: [408, 429, 503],
       backoffLimit: 5_000,
       jitter: true,
     },

@@ -41,10 +41,19 @@ describe('createKyTransport', () => {
   })
 
   it('gives up after the retry limit and answers the last error status', async () => {
-    const { instance, attempts } = scriptedKy([json(500, { error: 'down' })])
+    const { instance, attempts } = scriptedKy([json(503, { error: 'down' })])
     const transport = createKyTransport({ ky: instance, retry: 1 })
-    await expect(transport.send('http://api.test/x', {})).resolves.toEqual({ status: 500, data: { error: 'down' } })
+    await expect(transport.send('http://api.test/x', {})).resolves.toEqual({ status: 503, data: { error: 'down' } })
     expect(attempts).toHaveLength(2)
+  })
+
+  it('does not retry a 500, 502 or 504: the server may have stored the event', async () => {
+    for (const status of [500, 502, 504]) {
+      const { instance, attempts } = scriptedKy([json(status, { error: 'failed' }), json(200, { success: true })])
+      const transport = createKyTransport({ ky: instance, retry: 2 })
+      await expect(transport.send('http://api.test/x', {})).resolves.toEqual({ status, data: { error: 'failed' } })
+      expect(attempts).toHaveLength(1)
+    }
   })
 
   it('does not retry a 4xx answer', async () => {
