@@ -42,7 +42,9 @@ export interface TrackerOptions {
    */
   transport?: Transport
   /**
-   * Log each decision to the console under `[affitor]` (npm build and `affitor-tracker.debug.js`).
+   * Log each decision to the console under `[affitor]`. Only the development build logs: the
+   * npm package's `development` export condition (Vite, webpack in development mode) and
+   * `affitor-tracker.debug.js`; production builds leave the logging code out.
    * @default false
    */
   debug?: boolean
