@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Clock } from './clock'
+import type { NormalizedServerOptions } from './options'
+import type { Body } from './records'
+import type { Program } from './seed'
+import type { ReferenceStore } from './store'
+
+/** An answer that ends a request early: its status and `{"error": message}`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message)
+  }
+}
+
+/** A 400 answer. */
+export const badRequest = (message: string): HttpError => new HttpError(400, message)
+
+/** What a route answers: a status and a JSON body. */
+export interface Reply {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+/** What a route gets to work with for one request. */
+export interface Context {
+  req: IncomingMessage
+  res: ServerResponse
+  url: URL
+  store: ReferenceStore
+  clock: Clock
+  options: NormalizedServerOptions
+  /** The program the request turned out to be for; CORS headers depend on it. */
+  program?: Program
+  /** The raw body, at most `maxBodyBytes` (413 beyond). */
+  body(): Promise<Buffer>
+  /** The body parsed as a JSON object (400 otherwise). */
+  json(): Promise<Body>
+}
+
+/**
+ * A route: answers with a {@link Reply}, or writes the response itself and answers nothing.
+ * Throws an {@link HttpError} to answer an error.
+ */
+export type Route = (ctx: Context) => Reply | void | Promise<Reply | void>
+
+/**
+ * Reads a request body, answering 413 past `limit` bytes. The rest of an oversized body is
+ * read and dropped rather than left unread: a client still sending would otherwise see the
+ * connection reset instead of the 413. Past 16 times the limit the connection is cut.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const tooLarge = () => new HttpError(413, `Request body too large: the limit is ${limit} bytes`, { connection: 'close' })
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) chunks.push(chunk)
+      else if (size > 16 * limit) req.destroy(tooLarge())
+    })
+    req.on('end', () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks))))
+    req.on('error', reject)
+  })
+}
+
+/** Parses a body as a JSON object, or throws the 400 the protocol's clients expect. */
+export function parseJsonObject(body: Buffer): Body {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch {
+    throw badRequest('Invalid JSON body')
+  }
+  if (typeof parsed != 'object' || !parsed || Array.isArray(parsed)) throw badRequest('Request body must be a JSON object')
+  return parsed as Body
+}
+
+/** Writes a JSON answer. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(json)),
+    'cache-control': 'no-store',
+    ...headers,
+  })
+  res.end(json)
+}
+
+/** The key of an `Authorization: Bearer <key>` header, `undefined` without the header, `''` when malformed. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization
+  if (header == null) return undefined
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match ? match[1] : ''
+}
+
+/** The program whose API key the request carries, or a 401. */
+export function requireApiKey(ctx: Context): Program {
+  const program = ctx.store.programByApiKey(bearerToken(ctx.req) || '\0')
+  if (!program) throw new HttpError(401, 'Invalid or missing API key')
+  return program
+}
