@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { trackClick } from './click'
+import { createClock, type Clock } from './clock'
+import { corsHeaders, originAllowed, PREFLIGHT_HEADERS } from './cors'
+import { HttpError, parseJsonObject, readBody, sendJson, type Context, type Route } from './http'
+import { chainsRoute, clockRoute, eventsRoute, inspectorPageRoute, resetRoute } from './inspector'
+import { trackLead } from './lead'
+import { normalizeServerOptions, type ReferenceServerOptions } from './options'
+import { trackRefund } from './refund'
+import { trackSale } from './sale'
+import { serveStatic } from './static-files'
+import { createStore, type ReferenceStore } from './store'
+import { stripeWebhook } from './stripe-webhook'
+
+/** The reference server as a plain Node request handler, with its state. */
+export interface ReferenceHandler {
+  /**
+   * A Node `(req, res)` request listener: mount it in `http.createServer`, or call it from
+   * your own handler for the requests your routes do not answer. It never rejects: errors are
+   * answered as JSON `{"error": message}`.
+   */
+  handler(req: IncomingMessage, res: ServerResponse): Promise<void>
+  /** What the server recorded, and its programs (`store.programs[0].api_key`). */
+  store: ReferenceStore
+  /** The server clock: move it from code as `POST /__affitor/clock` does over HTTP. */
+  clock: Clock
+}
+
+/** A path's routes by method; `cors` marks the routes browsers call from other origins. */
+interface Mount {
+  methods: Partial<Record<string, Route>>
+  cors?: boolean
+}
+
+/**
+ * Creates the reference tracking server as a request handler, without listening anywhere:
+ * the tracking API (`/api/v1/track/click`, `lead`, `sale`, `refund`), the Stripe webhook
+ * (`/api/v1/webhooks/stripe`), the inspection routes under `/__affitor/` and the `static`
+ * mounts. Throws a `TypeError` for an invalid option and an `Error` for an invalid seed or
+ * data file.
+ *
+ * @example
+ * const reference = createReferenceHandler({ static: { '/': './public' } })
+ * createServer((req, res) => (req.url == '/health' ? res.end('ok') : reference.handler(req, res))).listen(4700)
+ */
+export function createReferenceHandler(options: ReferenceServerOptions = {}): ReferenceHandler {
+  const opts = normalizeServerOptions(options)
+  const store = createStore(opts.programs, opts.dataFile)
+  const clock = createClock(opts.now)
+  const log = opts.log
+  const routes: Record<string, Mount> = {
+    '/api/v1/track/click': { methods: { POST: trackClick }, cors: true },
+    '/api/v1/track/lead': { methods: { POST: trackLead }, cors: true },
+    '/api/v1/track/sale': { methods: { POST: trackSale } },
+    '/api/v1/track/refund': { methods: { POST: trackRefund } },
+    '/api/v1/webhooks/stripe': { methods: { POST: stripeWebhook } },
+    '/__affitor/': { methods: { GET: inspectorPageRoute } },
+    '/__affitor/events': { methods: { GET: eventsRoute } },
+    '/__affitor/chains': { methods: { GET: chainsRoute } },
+    '/__affitor/reset': { methods: { POST: resetRoute } },
+    ...(opts.testClock && { '/__affitor/clock': { methods: { GET: clockRoute, POST: clockRoute } } }),
+  }
+  const allowedAnywhere = (origin: string) => store.programs.some((program) => originAllowed(program.allowed_origins, origin))
+
+  async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now()
+    if (log) res.on('finish', () => log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms`))
+    const target = req.url || '/'
+    let url: URL
+    try {
+      // Concatenated rather than resolved against a base, so "//host/path" stays a path.
+      url = new URL(target.startsWith('/') ? 'http://reference.invalid' + target : target)
+    } catch {
+      return sendJson(res, 400, { error: `Invalid request target: ${target}` })
+    }
+    const mount = routes[url.pathname]
+    let body: Promise<Buffer> | undefined
+    const ctx: Context = {
+      req,
+      res,
+      url,
+      store,
+      clock,
+      options: opts,
+      body: () => (body ||= readBody(req, opts.maxBodyBytes)),
+      json: async () => parseJsonObject(await ctx.body()),
+    }
+    const origin = req.headers.origin
+    const cors = () =>
+      mount && mount.cors ? corsHeaders(origin, !!origin && (ctx.program ? originAllowed(ctx.program.allowed_origins, origin) : allowedAnywhere(origin))) : {}
+
+    try {
+      if (url.pathname == '/__affitor' && (req.method == 'GET' || req.method == 'HEAD')) {
+        res.writeHead(301, { location: '/__affitor/', 'content-length': '0' }).end()
+      } else if (mount) {
+        if (mount.cors && req.method == 'OPTIONS') return preflight(res, origin)
+        const route = mount.methods[req.method == 'HEAD' ? 'GET' : req.method || '']
+        if (!route) {
+          const allow = [...Object.keys(mount.methods), ...(mount.methods.GET ? ['HEAD'] : []), ...(mount.cors ? ['OPTIONS'] : [])]
+          throw new HttpError(405, `Method ${req.method} not allowed on ${url.pathname}: use ${allow.join(', ')}`, { allow: allow.join(', ') })
+        }
+        const reply = await route(ctx)
+        if (reply) sendJson(res, reply.status, reply.body, { ...cors(), ...reply.headers })
+      } else if (!(await serveStatic(req, res, url, opts.static))) {
+        throw new HttpError(404, `Not found: ${req.method} ${url.pathname}`)
+      }
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy()
+      } else if (error instanceof HttpError) {
+        sendJson(res, error.status, { error: error.message }, { ...cors(), ...error.headers })
+      } else {
+        ;(log || console.error)(`${req.method} ${url.pathname} failed: ${(error as Error)?.stack || error}`)
+        sendJson(res, 500, { error: 'Internal server error' }, cors())
+      }
+    }
+  }
+
+  /** Answers a CORS preflight: allowed when any program allows the origin. */
+  function preflight(res: ServerResponse, origin: string | undefined): void {
+    if (!origin) {
+      res.writeHead(204, { allow: 'POST, OPTIONS' }).end()
+    } else if (allowedAnywhere(origin)) {
+      res.writeHead(204, { ...corsHeaders(origin, true), ...PREFLIGHT_HEADERS }).end()
+    } else {
+      sendJson(res, 403, { error: `Origin ${origin} is not allowed by any program: add it to a program's allowed_origins` }, { vary: 'Origin' })
+    }
+  }
+
+  return { handler, store, clock }
+}

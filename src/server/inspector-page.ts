@@ -1,0 +1,195 @@
+/*
+ * The live page at /__affitor/: one self-contained HTML document (no external assets) that
+ * polls ./chains every second and draws each chain click → lead → sale. Every recorded value
+ * reaches the page as data and enters it through text nodes only, never as markup.
+ */
+
+const STYLE = `
+:root { color-scheme: light dark; --bg: #f6f7f9; --card: #fff; --line: #e3e6eb; --text: #1d2330; --muted: #677085;
+  --ok: #137a3f; --ok-bg: #e3f5ea; --no: #9a4d00; --no-bg: #fdf0e1; --refund: #8a1c3b; --refund-bg: #fbe6ec; --accent: #3155d4; }
+@media (prefers-color-scheme: dark) { :root { --bg: #14171d; --card: #1d212a; --line: #2c323e; --text: #e6e9ef; --muted: #9aa3b5;
+  --ok: #6fdc9b; --ok-bg: #173626; --no: #f2b66d; --no-bg: #3a2a14; --refund: #f59ab3; --refund-bg: #3b1a25; --accent: #8ea6ff; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--text); }
+header { display: flex; flex-wrap: wrap; gap: 12px 24px; align-items: baseline; padding: 16px 24px; border-bottom: 1px solid var(--line); background: var(--card); }
+h1 { font-size: 17px; margin: 0; }
+.meta { color: var(--muted); }
+#status::before { content: "●"; margin-right: 6px; }
+#status.live::before { color: var(--ok); }
+#status.offline::before { color: var(--refund); }
+button { margin-left: auto; font: inherit; padding: 4px 12px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--text); cursor: pointer; }
+main { padding: 20px 24px; display: grid; gap: 14px; max-width: 1200px; }
+.empty { color: var(--muted); padding: 32px; text-align: center; border: 1px dashed var(--line); border-radius: 10px; }
+.chain { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; }
+.chain h2 { font-size: 14px; margin: 0 0 10px; display: flex; gap: 10px; align-items: baseline; }
+.chain h2 .meta { font-weight: normal; font-size: 12px; }
+.steps { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px 28px; }
+.column { position: relative; }
+.column + .column::before { content: "→"; position: absolute; left: -20px; top: 0; color: var(--muted); }
+.column h3 { margin: 0 0 6px; font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
+ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
+li { border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; overflow-wrap: anywhere; }
+li.replaced { opacity: .6; }
+li .line { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; }
+.none { color: var(--muted); font-style: italic; }
+.badge { display: inline-block; border-radius: 999px; padding: 0 8px; font-size: 12px; }
+.ok { color: var(--ok); background: var(--ok-bg); }
+.no { color: var(--no); background: var(--no-bg); }
+.refund { color: var(--refund); background: var(--refund-bg); }
+.tag { color: var(--accent); font-size: 12px; }
+time, .small { color: var(--muted); font-size: 12px; }
+.amount { font-weight: 600; font-variant-numeric: tabular-nums; }
+@media (max-width: 760px) { .steps { grid-template-columns: 1fr; } .column + .column::before { content: none; } }
+`
+
+const SCRIPT = `
+(function () {
+  'use strict';
+  var root = document.getElementById('chains');
+  var status = document.getElementById('status');
+  var clock = document.getElementById('clock');
+  var last = null;
+  var REASONS = {
+    attribution_window_expired: 'window expired',
+    no_click: 'no click found',
+    no_metadata: 'no affitor metadata on the subscription'
+  };
+
+  function h(tag, className, children) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      node.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    });
+    return node;
+  }
+  function time(iso) {
+    return h('time', null, [String(iso).replace('T', ' ').slice(0, 19) + ' UTC']);
+  }
+  function money(cents, currency) {
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency }).format(cents / 100);
+    } catch (error) {
+      return (cents / 100).toFixed(2) + ' ' + currency;
+    }
+  }
+  function list(items, draw, empty) {
+    return items.length ? h('ul', null, items.map(draw)) : h('p', 'none', [empty]);
+  }
+
+  function drawClick(click) {
+    return h('li', click.latest ? 'latest' : 'replaced', [
+      h('div', 'line', [h('strong', null, [click.partner_code]), click.test_mode ? h('span', 'tag', ['test']) : null, time(click.created_at)]),
+      h('div', 'small', [click.click_id + (click.latest ? '' : ' · replaced by a later click')])
+    ]);
+  }
+  function drawCustomer(customer) {
+    return h('li', null, [
+      h('div', 'line', [h('strong', null, [customer.customer_key === null ? '(no customer key)' : customer.customer_key]), time(customer.created_at)]),
+      customer.email ? h('div', 'small', [customer.email]) : null,
+      customer.click_id ? null : h('div', 'small', ['no click: not attributed so far'])
+    ]);
+  }
+  function drawSale(sale) {
+    var verdict = sale.attributed
+      ? h('span', 'badge ok', ['attributed to ' + sale.partner_code])
+      : h('span', 'badge no', ['not attributed: ' + (REASONS[sale.reason] || sale.reason) +
+          (sale.reason === 'attribution_window_expired' ? ' (' + sale.click_age_days + ' > ' + sale.window_days + ' days)' : '')]);
+    var refund = sale.refund_state === 'none' ? null : h('span', 'badge refund', [
+      sale.refund_state === 'full' ? 'refunded' : 'refunded ' + money(sale.refunded_cents, sale.currency)
+    ]);
+    var commission = sale.attributed
+      ? 'commission ' + money(sale.commission_cents - sale.commission_reversed_cents, sale.currency) +
+        (sale.commission_reversed_cents ? ' (' + money(sale.commission_reversed_cents, sale.currency) + ' reversed)' : '')
+      : 'no commission';
+    return h('li', null, [
+      h('div', 'line', [h('span', 'amount', [money(sale.amount_cents, sale.currency)]), verdict, refund]),
+      h('div', 'small', [
+        (sale.is_recurring ? 'subscription' : sale.sale_type) + ' · ' + sale.transaction_id + ' · via ' + sale.source + ' · ' + commission
+      ]),
+      time(sale.created_at)
+    ]);
+  }
+  function drawChain(chain) {
+    var keys = chain.customers.concat(chain.sales).map(function (entry) { return entry.customer_key; }).filter(function (key, i, all) {
+      return key !== null && all.indexOf(key) === i;
+    });
+    var title = keys.length ? keys.join(', ') : chain.clicks.length ? 'Visitor (no signup yet)' : 'Unknown customer';
+    return h('section', 'chain', [
+      h('h2', null, [title, h('span', 'meta', ['program ' + chain.program_id + ' · ' + chain.id])]),
+      h('div', 'steps', [
+        h('div', 'column', [h('h3', null, ['Clicks']), list(chain.clicks, drawClick, 'no click')]),
+        h('div', 'column', [h('h3', null, ['Lead']), list(chain.customers, drawCustomer, 'no lead')]),
+        h('div', 'column', [h('h3', null, ['Sales']), list(chain.sales, drawSale, 'no sale')])
+      ])
+    ]);
+  }
+  function render(chains) {
+    root.textContent = '';
+    if (!chains.length) {
+      root.appendChild(h('p', 'empty', ['Nothing recorded yet. Open a page of your site with ?aff=DEMO to record a click.']));
+      return;
+    }
+    chains.forEach(function (chain) { root.appendChild(drawChain(chain)); });
+  }
+
+  function poll() {
+    fetch('chains', { cache: 'no-store' })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        status.className = 'meta live';
+        status.textContent = 'live';
+        var days = data.clock_offset_ms / 86400000;
+        clock.textContent = 'server time ' + String(data.now).replace('T', ' ').slice(0, 19) + ' UTC' +
+          (data.clock_offset_ms ? ' (test clock ' + (days > 0 ? '+' : '') + days.toFixed(2) + ' days)' : '');
+        var key = JSON.stringify(data.chains);
+        if (key !== last) {
+          last = key;
+          render(data.chains);
+        }
+      })
+      .catch(function () {
+        status.className = 'meta offline';
+        status.textContent = 'offline, retrying';
+      })
+      .then(function () { setTimeout(poll, 1000); });
+  }
+
+  document.getElementById('reset').addEventListener('click', function () {
+    if (confirm('Forget every click, lead, sale and refund recorded?')) fetch('reset', { method: 'POST' }).then(function () { last = null; });
+  });
+  poll();
+})();
+`
+
+/**
+ * The inspector page's HTML. `nonce` allows its one inline script and style under the page's
+ * Content-Security-Policy ({@link inspectorPolicy}).
+ */
+export function inspectorPage(nonce: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>affitor reference server: live attribution</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>affitor reference server</h1>
+<span id="status" class="meta">connecting</span>
+<span id="clock" class="meta"></span>
+<button id="reset" type="button">Reset to seed</button>
+</header>
+<main id="chains" aria-live="polite"></main>
+<script nonce="${nonce}">${SCRIPT}</script>
+</body>
+</html>
+`
+}
+
+/** The page's Content-Security-Policy: its own inline script and style, requests to itself only. */
+export const inspectorPolicy = (nonce: string): string =>
+  `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`

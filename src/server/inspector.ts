@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto'
+import { DAY_MS } from './attribution-rules'
+import { badRequest, HttpError, type Context, type Route } from './http'
+import { buildChains, EVENT_TYPES, listEvents, type EventType } from './inspection'
+import { inspectorPage, inspectorPolicy } from './inspector-page'
+
+/** `GET /__affitor/`: the live page. */
+export const inspectorPageRoute: Route = ({ res }) => {
+  const nonce = randomBytes(16).toString('base64')
+  const html = inspectorPage(nonce)
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(Buffer.byteLength(html)),
+    'cache-control': 'no-store',
+    'content-security-policy': inspectorPolicy(nonce),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  })
+  res.end(html)
+}
+
+/** `GET /__affitor/events?type=click|lead|sale|refund`: `{ events }`, oldest first. */
+export const eventsRoute: Route = ({ url, store }) => {
+  const type = url.searchParams.get('type') || undefined
+  if (type && !EVENT_TYPES.includes(type as EventType)) throw badRequest(`type must be one of ${EVENT_TYPES.join(', ')}`)
+  return { status: 200, body: { events: listEvents(store.state, type as EventType | undefined) } }
+}
+
+/** `GET /__affitor/chains`: what the live page draws, with the server time. */
+export const chainsRoute: Route = ({ store, clock }) => ({
+  status: 200,
+  body: {
+    now: new Date(clock.now()).toISOString(),
+    clock_offset_ms: clock.offset,
+    programs: store.programs.map(({ id, name }) => ({ id, name })),
+    chains: buildChains(store.state),
+  },
+})
+
+/** `POST /__affitor/reset`: forgets everything recorded and puts the clock back. */
+export const resetRoute: Route = (ctx) => {
+  sameSiteOnly(ctx)
+  ctx.store.reset()
+  ctx.clock.reset()
+  return { status: 200, body: { success: true } }
+}
+
+/**
+ * `GET /__affitor/clock` answers the server time; `POST` moves it with exactly one of
+ * `{"advance_days": n}`, `{"advance_ms": n}` (n may be negative or fractional) or
+ * `{"set": "<ISO 8601 date>"}`. Mounted only with the `testClock` option.
+ */
+export const clockRoute: Route = async (ctx) => {
+  const { clock } = ctx
+  if (ctx.req.method == 'POST') {
+    sameSiteOnly(ctx)
+    const body = await ctx.json()
+    const keys = Object.keys(body).filter((key) => body[key] != null)
+    if (keys.length != 1 || !['advance_days', 'advance_ms', 'set'].includes(keys[0])) {
+      throw badRequest('Send exactly one of {"advance_days": n}, {"advance_ms": n} or {"set": "<ISO 8601 date>"}')
+    }
+    const value = body[keys[0]]
+    if (keys[0] == 'set') {
+      const time = typeof value == 'string' ? Date.parse(value) : NaN
+      if (Number.isNaN(time)) throw badRequest('set must be an ISO 8601 date such as "2030-01-01T00:00:00Z"')
+      clock.set(time)
+    } else {
+      if (typeof value != 'number' || !Number.isFinite(value)) throw badRequest(`${keys[0]} must be a number`)
+      clock.advance(keys[0] == 'advance_days' ? value * DAY_MS : value)
+    }
+  }
+  return { status: 200, body: { now: new Date(clock.now()).toISOString(), offset_ms: clock.offset } }
+}
+
+/**
+ * Refuses a request that a page of another site made: these routes change the server's state,
+ * and any page a developer visits could otherwise post to localhost.
+ */
+function sameSiteOnly({ req }: Context): void {
+  const origin = req.headers.origin
+  let host: string | undefined
+  try {
+    host = origin ? new URL(origin).host : undefined
+  } catch {
+    host = 'invalid'
+  }
+  if ((host && host != req.headers.host) || req.headers['sec-fetch-site'] == 'cross-site') {
+    throw new HttpError(403, 'Requests from other sites cannot change the reference server')
+  }
+}

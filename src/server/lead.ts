@@ -1,0 +1,106 @@
+import { requireAllowedOrigin } from './cors'
+import { rememberAnswer, replayedAnswer } from './event-ids'
+import { optionalObject, optionalProgramId, optionalString, optionalStrings } from './fields'
+import { badRequest, bearerToken, HttpError, type Route } from './http'
+import type { Click } from './records'
+import type { Program } from './seed'
+
+const CUSTOMER_NOT_FOUND = 'Customer not found. Provide a valid click_id or customer_key.'
+
+/**
+ * `POST /api/v1/track/lead`: ties a customer (the site's own user id, `customer_key`) to the
+ * visitor of a click.
+ *
+ * - The click is `click_id`, or else the newest known id of `click_ids`.
+ * - A lead with a `customer_key` and no click is recorded: the customer is known, unattributed
+ *   so far. A `click_id` that is not known is refused unless the customer already is.
+ * - A lead without `customer_key` identifies the customer by the click's visitor.
+ * - A repeated lead for a customer (same program and `customer_key`) records nothing and answers
+ *   `"duplicate": true`, except that a click the first lead lacked is attached to it.
+ * - The program is the API key's (when an `Authorization` header is sent it must be valid),
+ *   else `program_id`, else the click's, else the only program.
+ */
+export const trackLead: Route = async (ctx) => {
+  const body = await ctx.json()
+  const eventId = optionalString(body, 'event_id')
+  const customerKey = optionalString(body, 'customer_key')
+  const email = optionalString(body, 'email')
+  const clickId = optionalString(body, 'click_id')
+  const clickIds = optionalStrings(body, 'click_ids') ?? []
+  optionalString(body, 'page_url')
+  optionalString(body, 'session_id')
+  optionalObject(body, 'additional_data')
+  const programId = optionalProgramId(body, 'program_id')
+  if (!clickId && !customerKey) throw badRequest('click_id or customer_key is required')
+
+  const { store } = ctx
+  const token = bearerToken(ctx.req)
+  const keyProgram = token === undefined ? undefined : store.programByApiKey(token)
+  if (token !== undefined && !keyProgram) throw new HttpError(401, 'Invalid or missing API key')
+  const idProgram = programId === undefined ? undefined : store.program(programId)
+  if (programId !== undefined && !idProgram) throw badRequest(`Unknown program_id: ${programId}`)
+  if (keyProgram && idProgram && keyProgram != idProgram) throw badRequest('program_id does not match the API key')
+  let program: Program | undefined = keyProgram || idProgram
+  let click: Click | undefined
+  for (const id of [clickId, ...clickIds.slice().reverse()]) {
+    click = store.state.clicks.find((candidate) => candidate.id == id && (!program || candidate.program_id == program.id))
+    if (click) break
+  }
+  program ||= click ? store.program(click.program_id) : store.programs.length == 1 ? store.programs[0] : undefined
+  if (!program) throw badRequest(clickId ? CUSTOMER_NOT_FOUND : 'program_id is required when the lead has no known click_id')
+  ctx.program = program
+  requireAllowedOrigin(ctx, program)
+  const replay = replayedAnswer(store.state, 'lead', eventId)
+  if (replay) return { status: 200, body: replay }
+
+  const found = program
+  const customer = store.state.customers.find((candidate) =>
+    candidate.program_id == found.id && (customerKey ? candidate.customer_key == customerKey : !candidate.customer_key && !!click && candidate.visitor_id == click.visitor_id),
+  )
+  if (!customer && clickId && !click) throw badRequest(CUSTOMER_NOT_FOUND)
+
+  return store.change((state) => {
+    const now = new Date(ctx.clock.now()).toISOString()
+    if (customer) {
+      const attach = !customer.visitor_id && !!click
+      if (click && attach) {
+        customer.visitor_id = click.visitor_id
+        for (const lead of state.leads) {
+          if (lead.customer_id == customer.id && !lead.click_id) Object.assign(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: now })
+        }
+      }
+      const answer = { success: true, duplicate: true, message: 'Lead already tracked', click_attached: attach }
+      return { status: 200, body: rememberAnswer(state, 'lead', eventId, answer) }
+    }
+    const customerId = store.id('cus')
+    state.customers.push({
+      id: customerId,
+      program_id: found.id,
+      customer_key: customerKey ?? null,
+      email: email ?? null,
+      visitor_id: click ? click.visitor_id : null,
+      created_at: now,
+    })
+    const id = store.id('lead')
+    state.leads.push({
+      seq: ++state.seq,
+      id,
+      program_id: found.id,
+      customer_id: customerId,
+      customer_key: customerKey ?? null,
+      email: email ?? null,
+      click_id: click ? click.id : null,
+      partner_code: click ? click.partner_code : null,
+      created_at: now,
+      request: body,
+    })
+    const answer = {
+      success: true,
+      message: 'Lead tracked successfully',
+      lead_id: id,
+      click_id: click ? click.id : null,
+      partner_code: click ? click.partner_code : null,
+    }
+    return { status: 200, body: rememberAnswer(state, 'lead', eventId, answer) }
+  })
+}

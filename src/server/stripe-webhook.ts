@@ -1,0 +1,220 @@
+import { isObject } from './fields'
+import { badRequest, HttpError, parseJsonObject, type Route } from './http'
+import type { Body, Sale, State } from './records'
+import { recordRefund } from './refund'
+import { findSale, recordSale } from './sale'
+import type { Program } from './seed'
+import type { ReferenceStore } from './store'
+import { SignatureError, verifyStripeSignature } from './stripe-signature'
+
+/** What one handled event needs: the state, the event's time and how to find its program. */
+interface EventContext {
+  store: ReferenceStore
+  state: State
+  at: number
+  /** The program whose secret signed the event, when only one program has that secret. */
+  bound?: Program
+  /** The program a `program_id` metadata value names, or why none applies. */
+  program(programId: string | undefined): Program | string
+  /** What the sales record as their request. */
+  request: Body
+}
+
+/** A Stripe object: its `id` is checked before any handler runs. */
+type StripeObject = Body & { id: string }
+
+type Handler = (x: EventContext, object: StripeObject) => Body
+
+/**
+ * `POST /api/v1/webhooks/stripe`: Stripe's events, verified with the `Stripe-Signature` header
+ * against each program's `stripe_webhook_secret` and the `stripeWebhookSecret` option.
+ *
+ * - `checkout.session.completed` (and `checkout.session.async_payment_succeeded`): a one-time
+ *   payment, or a subscription's first payment, from the session's `metadata`. The transaction
+ *   id is the payment intent, or the session id when there is none (subscription mode).
+ * - `invoice.paid` and `invoice.payment_succeeded`: a subscription renewal, counted once per
+ *   invoice whichever of the two arrives. Invoices with `billing_reason: "subscription_create"`
+ *   are skipped: that payment is the one `checkout.session.completed` recorded. The affitor ids
+ *   come from the subscription's metadata as the invoice carries it
+ *   (`parent.subscription_details.metadata`, or `subscription_details.metadata` in older API
+ *   versions), else from a session's `subscription_data.metadata` seen at checkout; without
+ *   them the renewal is recorded unattributed with reason `no_metadata`.
+ * - `charge.refunded`: refunds the sale of that payment (by payment intent, charge or invoice
+ *   id) up to the charge's `amount_refunded`.
+ * - Anything else is answered `{"received": true, "ignored": true}`.
+ *
+ * Every handled event is answered 200 `{"received": true, …}`, including those skipped for a
+ * reason given in `reason`, so that Stripe does not retry them; a repeated event id is answered
+ * `"duplicate": true`.
+ */
+export const stripeWebhook: Route = async (ctx) => {
+  const raw = await ctx.body()
+  const { store, options } = ctx
+  const secrets = [...new Set([options.stripeWebhookSecret, ...store.programs.map((program) => program.stripe_webhook_secret)])].filter(
+    (secret): secret is string => !!secret,
+  )
+  if (!secrets.length) {
+    throw new HttpError(500, 'No Stripe webhook secret is configured: set stripe_webhook_secret on a program in the seed, or the stripeWebhookSecret option')
+  }
+  let secret: string
+  try {
+    // The signer's clock is the real one: the test clock moves attribution time, not Stripe's.
+    secret = verifyStripeSignature(raw, ctx.req.headers['stripe-signature'] as string | undefined, secrets, ctx.clock.base())
+  } catch (error) {
+    throw error instanceof SignatureError ? badRequest(error.message) : error
+  }
+  const event = parseJsonObject(raw)
+  const object = isObject(event.data) ? event.data.object : undefined
+  if (typeof event.type != 'string' || !isObject(object) || typeof object.id != 'string') {
+    throw badRequest('Invalid Stripe event: expected "type" and "data.object" with an "id"')
+  }
+  const answer = (outcome: Body) => ({ status: 200, body: { received: true, type: event.type, ...outcome } })
+  const handle = HANDLERS[event.type]
+  if (!handle) return answer({ ignored: true, reason: 'unhandled_event_type' })
+  const eventId = typeof event.id == 'string' ? event.id : undefined
+  if (eventId && store.state.stripe_events.includes(eventId)) return answer({ duplicate: true })
+
+  const signedBy = store.programs.filter((program) => program.stripe_webhook_secret == secret)
+  const bound = signedBy.length == 1 && secret != options.stripeWebhookSecret ? signedBy[0] : undefined
+  return answer(
+    store.change((state) => {
+      const outcome = handle(
+        {
+          store,
+          state,
+          at: ctx.clock.now(),
+          bound,
+          program(programId) {
+            if (programId === undefined) return bound || (store.programs.length == 1 ? store.programs[0] : 'unknown_program')
+            const named = store.program(programId)
+            return !named ? 'unknown_program' : bound && named != bound ? 'program_mismatch' : named
+          },
+          request: { stripe_event_id: eventId ?? null, stripe_event_type: event.type, object },
+        },
+        object as StripeObject,
+      )
+      if (eventId) state.stripe_events.push(eventId)
+      return outcome
+    }),
+  )
+}
+
+const ignored = (reason: string): Body => ({ ignored: true, reason })
+
+/** The id of a Stripe field that is an id or an expanded object, or `undefined`. */
+const idOf = (value: unknown): string | undefined => (typeof value == 'string' && value ? value : isObject(value) && typeof value.id == 'string' ? value.id : undefined)
+
+const isPositiveInteger = (value: unknown): value is number => typeof value == 'number' && Number.isSafeInteger(value) && value > 0
+
+/** A Stripe metadata object's string values; `{}` when there is none. */
+function metadataOf(value: unknown): Record<string, string> {
+  const metadata: Record<string, string> = {}
+  if (isObject(value)) for (const key in value) if (typeof value[key] == 'string' && value[key]) metadata[key] = value[key] as string
+  return metadata
+}
+
+const hasAffitorIds = (metadata: Record<string, string>) => !!(metadata.affitor_customer_key || metadata.affitor_click_id)
+
+function saleOutcome(sale: Sale): Body {
+  const { id: sale_id, transaction_id, attributed, reason, partner_code, commission_cents } = sale
+  return attributed ? { sale_id, transaction_id, attributed, partner_code, commission_cents } : { sale_id, transaction_id, attributed, reason }
+}
+
+function checkoutCompleted(x: EventContext, session: StripeObject): Body {
+  if (session.mode != 'payment' && session.mode != 'subscription') return ignored('unsupported_mode')
+  // Delayed payment methods complete the session unpaid; async_payment_succeeded follows.
+  if (session.payment_status == 'unpaid') return ignored('unpaid')
+  const metadata = metadataOf(session.metadata)
+  const subscriptionId = idOf(session.subscription)
+  // Real sessions do not carry subscription_data; a test payload may, and it names the renewals' metadata.
+  const subscriptionMetadata = metadataOf(isObject(session.subscription_data) ? session.subscription_data.metadata : undefined)
+  const program = x.program(metadata.program_id ?? subscriptionMetadata.program_id)
+  if (typeof program == 'string') return ignored(program)
+  if (subscriptionId && hasAffitorIds(subscriptionMetadata)) x.state.subscriptions[subscriptionId] = { program_id: program.id, metadata: subscriptionMetadata }
+  if (!isPositiveInteger(session.amount_total)) return ignored('no_amount')
+  const paymentIntent = idOf(session.payment_intent)
+  const invoiceId = idOf(session.invoice)
+  const transactionId = paymentIntent ?? session.id
+  if (findSale(x.state, program.id, transactionId)) return { duplicate: true, transaction_id: transactionId }
+  // The invoice of a subscription's first payment is this payment: its invoice.paid must not count again.
+  if (invoiceId && !x.state.invoices.includes(invoiceId)) x.state.invoices.push(invoiceId)
+  const subscription = session.mode == 'subscription'
+  return saleOutcome(
+    recordSale(x.store, program, x.at, {
+      transaction_id: transactionId,
+      amount_cents: session.amount_total,
+      currency: currencyOf(session.currency),
+      customer_key: metadata.affitor_customer_key,
+      click_id: metadata.affitor_click_id,
+      sale_type: subscription ? 'subscription' : 'payment',
+      is_recurring: subscription,
+      subscription_id: subscriptionId,
+      source: 'stripe',
+      stripe_ids: [session.id, paymentIntent, invoiceId].filter((id): id is string => !!id),
+      no_metadata: !hasAffitorIds(metadata),
+      request: x.request,
+    }),
+  )
+}
+
+function invoicePaid(x: EventContext, invoice: StripeObject): Body {
+  if (x.state.invoices.includes(invoice.id)) return { duplicate: true, transaction_id: invoice.id }
+  x.state.invoices.push(invoice.id)
+  if (invoice.billing_reason == 'subscription_create') return ignored('first_payment_recorded_from_checkout')
+  const details = isObject(invoice.parent) && isObject(invoice.parent.subscription_details) ? invoice.parent.subscription_details : {}
+  const legacyDetails = isObject(invoice.subscription_details) ? invoice.subscription_details : {}
+  const subscriptionId = idOf(invoice.subscription) ?? idOf(details.subscription)
+  if (!subscriptionId) return ignored('not_a_subscription')
+  const known = x.state.subscriptions[subscriptionId]
+  const candidates = [metadataOf(details.metadata), metadataOf(legacyDetails.metadata), known ? known.metadata : {}]
+  const metadata = candidates.find(hasAffitorIds) ?? {}
+  const program = x.program(metadata.program_id ?? candidates.map((candidate) => candidate.program_id).find(Boolean) ?? (known && known.program_id))
+  if (typeof program == 'string') return ignored(program)
+  if (!isPositiveInteger(invoice.amount_paid)) return ignored('no_amount')
+  if (findSale(x.state, program.id, invoice.id)) return { duplicate: true, transaction_id: invoice.id }
+  return saleOutcome(
+    recordSale(x.store, program, x.at, {
+      transaction_id: invoice.id,
+      amount_cents: invoice.amount_paid,
+      currency: currencyOf(invoice.currency),
+      customer_key: metadata.affitor_customer_key,
+      click_id: metadata.affitor_click_id,
+      sale_type: 'subscription',
+      is_recurring: true,
+      subscription_id: subscriptionId,
+      source: 'stripe',
+      stripe_ids: [invoice.id, idOf(invoice.payment_intent), idOf(invoice.charge)].filter((id): id is string => !!id),
+      no_metadata: !hasAffitorIds(metadata),
+      request: x.request,
+    }),
+  )
+}
+
+function chargeRefunded(x: EventContext, charge: StripeObject): Body {
+  const ids = [idOf(charge.payment_intent), charge.id, idOf(charge.invoice)].filter((id): id is string => !!id)
+  const sale = x.state.sales.find(
+    (candidate) => (!x.bound || candidate.program_id == x.bound.id) && (ids.includes(candidate.transaction_id) || candidate.stripe_ids.some((id) => ids.includes(id))),
+  )
+  if (!sale) return ignored('sale_not_found')
+  const refunded = charge.amount_refunded
+  if (typeof refunded != 'number' || !Number.isSafeInteger(refunded) || refunded < 0) return ignored('no_amount')
+  // amount_refunded is the charge's running total: what is new is the part not recorded yet.
+  const full = charge.refunded === true || refunded >= sale.amount_cents
+  const status = recordRefund(x.store, sale, x.at, {
+    key: `stripe:${charge.id}:${refunded}`,
+    amount_cents: full ? 'full' : Math.max(0, refunded - sale.refunded_cents),
+    source: 'stripe',
+    request: x.request,
+  })
+  return { status, transaction_id: sale.transaction_id }
+}
+
+const currencyOf = (value: unknown) => (typeof value == 'string' && /^[a-z]{3}$/i.test(value) ? value.toUpperCase() : 'USD')
+
+const HANDLERS: Record<string, Handler> = {
+  'checkout.session.completed': checkoutCompleted,
+  'checkout.session.async_payment_succeeded': checkoutCompleted,
+  'invoice.paid': invoicePaid,
+  'invoice.payment_succeeded': invoicePaid,
+  'charge.refunded': chargeRefunded,
+}

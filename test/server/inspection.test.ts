@@ -1,0 +1,101 @@
+// @vitest-environment node
+import Stripe from 'stripe'
+import { afterEach, describe, expect, it } from 'vitest'
+import { closeServers, DAY, startTestServer, testClock } from './helpers/server'
+
+afterEach(closeServers)
+
+describe('listEvents', () => {
+  it('lists every event in the order recorded, with its type, id and time', async () => {
+    const clock = testClock()
+    const server = await startTestServer({ now: clock.now })
+    const { click_id } = (await server.click('P1')).body
+    clock.advance(1_000)
+    await server.lead({ customer_key: 'u', click_id })
+    clock.advance(1_000)
+    const { sale_id } = (await server.sale({ transaction_id: 't', amount_cents: 100, customer_key: 'u' })).body
+    await server.refund({ transaction_id: 't' })
+    const events = await server.events()
+    expect(events.map((event) => [event.type, event.seq])).toEqual([
+      ['click', 1],
+      ['lead', 2],
+      ['sale', 3],
+      ['refund', 4],
+    ])
+    expect(events[0]).toMatchObject({ id: click_id, click_id, created_at: '2030-01-01T00:00:00.000Z' })
+    expect(events[1]).toMatchObject({ lead_id: events[1].id, created_at: '2030-01-01T00:00:01.000Z' })
+    expect(events[2]).toMatchObject({ id: sale_id, sale_id, created_at: '2030-01-01T00:00:02.000Z', refund_state: 'full' })
+    expect(events[3]).toMatchObject({ refund_id: events[3].id })
+    expect((await server.events('sale')).map((event) => event.type)).toEqual(['sale'])
+  })
+})
+
+describe('buildChains', () => {
+  it('draws one visitor\'s clicks, lead and sales as one chain, latest first', async () => {
+    const clock = testClock()
+    const server = await startTestServer({ now: clock.now })
+    const first = (await server.click('P1')).body.click_id
+    clock.advance(DAY)
+    const second = (await server.click('P2', { existing_click_id: first })).body.click_id
+    await server.lead({ customer_key: 'user_1', email: 'a@b.co', click_id: second })
+    await server.sale({ transaction_id: 'order_1', amount_cents: 10_000, customer_key: 'user_1' })
+    await server.refund({ transaction_id: 'order_1', refund_amount_cents: 1_000 })
+    clock.advance(DAY)
+    await server.sale({ transaction_id: 'order_2', amount_cents: 500, customer_key: 'stranger' })
+
+    const { body } = await server.get('/__affitor/chains')
+    expect(body.now).toBe('2030-01-03T00:00:00.000Z')
+    expect(body.programs).toEqual([{ id: '1', name: 'Demo program' }])
+    const [stranger, visitor] = body.chains
+    expect(stranger).toMatchObject({ id: expect.stringMatching(/^sale_/), clicks: [], customers: [], sales: [{ transaction_id: 'order_2', customer_key: 'stranger', attributed: false, reason: 'no_click' }] })
+    expect(visitor.clicks.map((click: any) => [click.partner_code, click.latest])).toEqual([
+      ['P1', false],
+      ['P2', true],
+    ])
+    expect(visitor.customers).toEqual([{ customer_key: 'user_1', email: 'a@b.co', created_at: '2030-01-02T00:00:00.000Z', click_id: second }])
+    expect(visitor.sales).toEqual([
+      expect.objectContaining({
+        transaction_id: 'order_1',
+        amount_cents: 10_000,
+        currency: 'USD',
+        attributed: true,
+        partner_code: 'P2',
+        commission_cents: 3_000,
+        commission_reversed_cents: 300,
+        refunded_cents: 1_000,
+        refund_state: 'partial',
+      }),
+    ])
+  })
+
+  it('gives a customer no click reached a chain of its own, which a later click joins', async () => {
+    const server = await startTestServer()
+    await server.lead({ customer_key: 'user_1' })
+    await server.sale({ transaction_id: 't1', amount_cents: 100, customer_key: 'user_1' })
+    let [chain] = (await server.get('/__affitor/chains')).body.chains
+    expect(chain).toMatchObject({ id: expect.stringMatching(/^cus_/), customers: [{ customer_key: 'user_1', click_id: null }], sales: [{ reason: 'no_click' }] })
+
+    const { click_id } = (await server.click('P1')).body
+    await server.lead({ customer_key: 'user_1', click_id })
+    const chains = (await server.get('/__affitor/chains')).body.chains
+    expect(chains).toHaveLength(1)
+    ;[chain] = chains
+    expect(chain).toMatchObject({ id: expect.stringMatching(/^vis_/), clicks: [{ click_id }], customers: [{ customer_key: 'user_1', click_id }] })
+    expect(chain.sales).toHaveLength(1)
+  })
+
+  it('shows a Stripe renewal without metadata in the customer\'s chain as not attributed', async () => {
+    const server = await startTestServer()
+    const { click_id } = (await server.click('P1')).body
+    await server.lead({ customer_key: 'user_1', click_id })
+    const payload = JSON.stringify({
+      id: 'evt_1',
+      type: 'invoice.paid',
+      data: { object: { id: 'in_1', billing_reason: 'subscription_cycle', amount_paid: 900, subscription: 'sub_1' } },
+    })
+    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_demo_affitor' })
+    await server.post('/api/v1/webhooks/stripe', payload, { 'stripe-signature': header })
+    const chains = (await server.get('/__affitor/chains')).body.chains
+    expect(chains.map((chain: any) => chain.sales.map((sale: any) => [sale.source, sale.reason]))).toEqual([[['stripe', 'no_metadata']], []])
+  })
+})

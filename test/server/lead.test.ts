@@ -1,0 +1,135 @@
+// @vitest-environment node
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Seed } from '../../src/server'
+import { AUTH, closeServers, startTestServer } from './helpers/server'
+
+afterEach(closeServers)
+
+const NOT_FOUND = 'Customer not found. Provide a valid click_id or customer_key.'
+
+describe('POST /api/v1/track/lead', () => {
+  it('ties a customer to a click and answers the protocol message', async () => {
+    const server = await startTestServer()
+    const { click_id } = (await server.click('P1')).body
+    const body = { customer_key: 'user_1', email: 'a@b.co', click_id, page_url: 'https://shop.example/app', session_id: 's1', program_id: '1' }
+    const answer = await server.lead(body)
+    expect(answer).toMatchObject({ status: 200, body: { success: true, message: 'Lead tracked successfully', click_id, partner_code: 'P1' } })
+    const [lead] = await server.events('lead')
+    expect(lead).toMatchObject({ type: 'lead', lead_id: answer.body.lead_id, customer_key: 'user_1', email: 'a@b.co', click_id, partner_code: 'P1', program_id: '1', request: body })
+  })
+
+  it('requires click_id or customer_key', async () => {
+    const server = await startTestServer()
+    for (const body of [{}, { email: 'a@b.co' }, { customer_key: '', click_id: null }, { click_ids: ['clk_x'] }]) {
+      expect(await server.lead(body)).toMatchObject({ status: 400, body: { error: 'click_id or customer_key is required' } })
+    }
+  })
+
+  it('refuses an unknown click_id unless the customer is known', async () => {
+    const server = await startTestServer()
+    expect(await server.lead({ click_id: 'clk_unknown' })).toMatchObject({ status: 400, body: { error: NOT_FOUND } })
+    expect(await server.lead({ click_id: 'clk_unknown', customer_key: 'user_1' })).toMatchObject({ status: 400, body: { error: NOT_FOUND } })
+    await server.lead({ customer_key: 'user_1' })
+    expect(await server.lead({ click_id: 'clk_unknown', customer_key: 'user_1' })).toMatchObject({ status: 200, body: { duplicate: true } })
+    expect(await server.events('lead')).toHaveLength(1)
+  })
+
+  it('records a lead with a customer key and no click: known, not attributed so far', async () => {
+    const server = await startTestServer()
+    expect((await server.lead({ customer_key: 'user_1', email: 'a@b.co' })).body).toMatchObject({ success: true, click_id: null, partner_code: null })
+    expect((await server.sale({ transaction_id: 't1', amount_cents: 100, customer_key: 'user_1' })).body).toMatchObject({ attributed: false, reason: 'no_click' })
+  })
+
+  it('answers a repeated lead for the same customer as a duplicate, never a second lead', async () => {
+    const server = await startTestServer()
+    const { click_id } = (await server.click('P1')).body
+    await server.lead({ customer_key: 'user_1', click_id })
+    const again = await server.lead({ customer_key: 'user_1', click_id, email: 'new@b.co' })
+    expect(again).toMatchObject({ status: 200, body: { success: true, duplicate: true, click_attached: false } })
+    expect(await server.events('lead')).toHaveLength(1)
+  })
+
+  it('attaches a click to a customer whose first lead had none', async () => {
+    const server = await startTestServer()
+    await server.lead({ customer_key: 'user_1' })
+    const { click_id } = (await server.click('P2')).body
+    expect((await server.lead({ customer_key: 'user_1', click_id })).body).toMatchObject({ duplicate: true, click_attached: true })
+    const leads = await server.events('lead')
+    expect(leads).toHaveLength(1)
+    expect(leads[0]).toMatchObject({ click_id, partner_code: 'P2', click_attached_at: expect.any(String) })
+    expect((await server.sale({ transaction_id: 't1', amount_cents: 100, customer_key: 'user_1' })).body).toMatchObject({ attributed: true, partner_code: 'P2' })
+  })
+
+  it('identifies a customer without a key by the click\'s visitor', async () => {
+    const server = await startTestServer()
+    const { click_id } = (await server.click('P1')).body
+    expect((await server.lead({ click_id, email: 'a@b.co' })).body).toMatchObject({ success: true, click_id })
+    expect((await server.lead({ click_id })).body).toMatchObject({ duplicate: true })
+    expect(await server.events('lead')).toHaveLength(1)
+  })
+
+  it('falls back on the newest known id of click_ids', async () => {
+    const server = await startTestServer()
+    const older = (await server.click('P1')).body.click_id
+    const newer = (await server.click('P2')).body.click_id
+    const answer = await server.lead({ customer_key: 'user_1', click_ids: [older, newer, 'clk_gone'] })
+    expect(answer.body).toMatchObject({ click_id: newer, partner_code: 'P2' })
+  })
+
+  it('checks an optional API key, which then decides the program', async () => {
+    const server = await startTestServer()
+    expect(await server.lead({ customer_key: 'user_1' }, { authorization: 'Bearer sk_wrong' })).toMatchObject({ status: 401, body: { error: 'Invalid or missing API key' } })
+    expect(await server.lead({ customer_key: 'user_1' }, { authorization: 'Basic abc' })).toMatchObject({ status: 401 })
+    expect(await server.lead({ customer_key: 'user_1' }, AUTH)).toMatchObject({ status: 200, body: { success: true } })
+  })
+
+  it('checks program_id', async () => {
+    const server = await startTestServer()
+    expect(await server.lead({ customer_key: 'u', program_id: 9 })).toMatchObject({ status: 400, body: { error: 'Unknown program_id: 9' } })
+    expect(await server.lead({ customer_key: 'u', program_id: 1 })).toMatchObject({ status: 200 })
+  })
+
+  it('names a field of the wrong type', async () => {
+    const server = await startTestServer()
+    expect((await server.lead({ customer_key: 42 })).body).toEqual({ error: 'customer_key must be a string' })
+    expect((await server.lead({ customer_key: 'u', email: true })).body).toEqual({ error: 'email must be a string' })
+    expect((await server.lead({ customer_key: 'u', click_ids: 'clk' })).body).toEqual({ error: 'click_ids must be an array' })
+    expect((await server.lead({ customer_key: 'u', program_id: {} })).body).toEqual({ error: 'program_id must be a string or a number' })
+  })
+
+  it('answers a repeated event_id with the original answer and records nothing new', async () => {
+    const server = await startTestServer()
+    const first = await server.lead({ customer_key: 'user_1', event_id: 'l-1' })
+    expect(await server.lead({ customer_key: 'user_1', event_id: 'l-1' })).toMatchObject({ status: 200, body: first.body })
+    expect(first.body).not.toHaveProperty('duplicate')
+    expect(await server.events('lead')).toHaveLength(1)
+  })
+})
+
+describe('leads across programs', () => {
+  const seed: Seed = {
+    programs: [
+      { id: 1, api_key: 'sk_one', allowed_origins: ['*'], commission: { type: 'percent', value: 10 }, partners: [{ code: 'ONE' }] },
+      { id: 2, api_key: 'sk_two', allowed_origins: ['*'], commission: { type: 'percent', value: 10 }, partners: [{ code: 'TWO' }] },
+    ],
+  }
+
+  it('takes the click\'s program, and needs program_id without a click', async () => {
+    const server = await startTestServer({ seed })
+    const { click_id } = (await server.click('TWO')).body
+    expect((await server.lead({ customer_key: 'u', click_id })).status).toBe(200)
+    expect((await server.events('lead'))[0].program_id).toBe('2')
+    expect(await server.lead({ customer_key: 'v' })).toMatchObject({ status: 400, body: { error: 'program_id is required when the lead has no known click_id' } })
+    expect(await server.lead({ customer_key: 'v', program_id: 1 })).toMatchObject({ status: 200 })
+  })
+
+  it('keeps a click of another program out of a lead', async () => {
+    const server = await startTestServer({ seed })
+    const { click_id } = (await server.click('TWO')).body
+    expect(await server.lead({ customer_key: 'u', click_id, program_id: 1 })).toMatchObject({ status: 400, body: { error: NOT_FOUND } })
+    expect(await server.lead({ customer_key: 'u', program_id: 2 }, { authorization: 'Bearer sk_one' })).toMatchObject({
+      status: 400,
+      body: { error: 'program_id does not match the API key' },
+    })
+  })
+})
