@@ -41,4 +41,24 @@ const cdn = (name: string, dev: boolean): Options => ({
   terserOptions: terser({ format: { comments: false, preamble: '/*! affitor-tracker | MIT. Includes js-cookie v3 | MIT */' } }),
 })
 
-export default defineConfig([npm(false), npm(true), cdn('affitor-tracker', false), cdn('affitor-tracker.debug', true)])
+/**
+ * The reference server (`affitor-tracker/reference-server`) and its command line: Node only,
+ * built apart so that none of it reaches the browser files or their budgets.
+ */
+const server = (entry: 'index' | 'cli'): Options => ({
+  entry: { [`server/${entry}`]: `src/server/${entry}.ts` },
+  format: entry == 'cli' ? ['esm'] : ['esm', 'cjs'],
+  platform: 'node',
+  target: 'node20',
+  dts: entry == 'index',
+  sourcemap: true,
+})
+
+export default defineConfig([
+  npm(false),
+  npm(true),
+  cdn('affitor-tracker', false),
+  cdn('affitor-tracker.debug', true),
+  server('index'),
+  server('cli'),
+])
