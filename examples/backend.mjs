@@ -1,0 +1,138 @@
+/**
+ * The example site's own backend: what your server does around the tracker.
+ *
+ * - `POST /api/signup {email}` creates a user and answers its stable id. The page then calls
+ *   `affitor.signup(user.id, email)`, so the lead carries the same id the sale will.
+ * - `POST /api/buy {user_id}` charges the user (pretend) and reports the sale to the tracking API
+ *   with the program's secret API key: `customer_key` is that same user id.
+ * - `POST /api/subscribe {user_id}` and `POST /api/renew {user_id}` stand in for Stripe: they send the
+ *   signed `checkout.session.completed` and `invoice.paid` webhooks Stripe would send for a Checkout
+ *   Session created with `metadata` and `subscription_data.metadata` carrying `affitor_customer_key`
+ *   and `affitor_click_id` (read from the request's first-party `affitor_click_id` cookie).
+ *
+ * Copy what you need: only `reportSale` and the metadata shape matter in a real app.
+ */
+import { createHmac, randomUUID } from 'node:crypto'
+
+/**
+ * @param {{ apiBase: string, apiKey: string, programId: string | number, webhookSecret: string }} options
+ *   `apiBase` is where the tracking API answers (the reference server in the demo).
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<boolean>}
+ *   a handler that answers `/api/*` routes and resolves `false` for anything else.
+ */
+export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret }) {
+  /** @type {Map<string, { id: string, email: string, subscription?: string, metadata?: object, month: number }>} */
+  const users = new Map()
+
+  /** Reports a sale the way any backend would: one authenticated POST, 409 meaning "already recorded". */
+  async function reportSale(sale) {
+    const response = await fetch(`${apiBase}/api/v1/track/sale`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(sale),
+    })
+    return { status: response.status, ...(await response.json()) }
+  }
+
+  /** Sends a webhook signed as Stripe signs them: HMAC-SHA256 over `timestamp.payload`. */
+  async function sendStripeEvent(type, object) {
+    const payload = JSON.stringify({ id: `evt_${randomUUID()}`, object: 'event', type, data: { object } })
+    const timestamp = Math.floor(Date.now() / 1000)
+    const signature = createHmac('sha256', webhookSecret).update(`${timestamp}.${payload}`).digest('hex')
+    const response = await fetch(`${apiBase}/api/v1/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${timestamp},v1=${signature}` },
+      body: payload,
+    })
+    return { status: response.status, ...(await response.json()) }
+  }
+
+  const routes = {
+    async '/api/signup'({ email }) {
+      if (typeof email != 'string' || !email.includes('@')) return [400, { error: 'a valid email is required' }]
+      const existing = [...users.values()].find((user) => user.email == email)
+      const user = existing || { id: `user_${users.size + 1}`, email, month: 0 }
+      users.set(user.id, user)
+      return [200, { id: user.id, email }]
+    },
+
+    async '/api/buy'({ user_id: userId }) {
+      const user = users.get(userId)
+      if (!user) return [404, { error: 'unknown user: sign up first' }]
+      return [200, await reportSale({
+        transaction_id: `order_${randomUUID()}`,
+        amount_cents: 4900,
+        currency: 'USD',
+        customer_key: user.id,
+        sale_type: 'payment',
+        product_id: 'pro_lifetime',
+      })]
+    },
+
+    async '/api/subscribe'({ user_id: userId }, cookies) {
+      const user = users.get(userId)
+      if (!user) return [404, { error: 'unknown user: sign up first' }]
+      user.subscription = `sub_${randomUUID().slice(0, 8)}`
+      user.month = 1
+      const clickId = cookies.affitor_click_id
+      const metadata = { affitor_customer_key: user.id, program_id: String(programId), ...(clickId && { affitor_click_id: clickId }) }
+      // In a real app: stripe.checkout.sessions.create({ mode: 'subscription', metadata,
+      // subscription_data: { metadata }, … }). Stripe does not copy session metadata onto the
+      // subscription, so without subscription_data.metadata the renewals below lose attribution.
+      user.metadata = metadata
+      return [200, await sendStripeEvent('checkout.session.completed', {
+        id: `cs_${randomUUID().slice(0, 8)}`,
+        object: 'checkout.session',
+        mode: 'subscription',
+        amount_total: 1900,
+        currency: 'usd',
+        payment_intent: null,
+        subscription: user.subscription,
+        customer_email: user.email,
+        metadata,
+      })]
+    },
+
+    async '/api/renew'({ user_id: userId }) {
+      const user = users.get(userId)
+      if (!user || !user.subscription) return [404, { error: 'subscribe first' }]
+      user.month += 1
+      return [200, await sendStripeEvent('invoice.paid', {
+        id: `in_${user.subscription}_${user.month}`,
+        object: 'invoice',
+        billing_reason: 'subscription_cycle',
+        amount_paid: 1900,
+        currency: 'usd',
+        subscription: user.subscription,
+        // Where Stripe puts the subscription's metadata on an invoice.
+        parent: { type: 'subscription_details', subscription_details: { subscription: user.subscription, metadata: user.metadata } },
+      })]
+    },
+  }
+
+  return async function handle(req, res) {
+    const route = req.method == 'POST' && routes[new URL(req.url, 'http://x').pathname]
+    if (!route) return false
+    let body = ''
+    for await (const chunk of req) body += chunk
+    let status, answer
+    try {
+      ;[status, answer] = await route(JSON.parse(body || '{}'), parseCookies(req.headers.cookie))
+    } catch (error) {
+      ;[status, answer] = [500, { error: String(error) }]
+    }
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(answer))
+    return true
+  }
+}
+
+/** The request's cookies as an object: how a backend reads the first-party `affitor_click_id`. */
+function parseCookies(header = '') {
+  const cookies = {}
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=')
+    if (at > 0) cookies[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim())
+  }
+  return cookies
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm run demo`: the reference tracking server and the example site on one port.
+ *
+ * One origin serves the marketing site (`examples/site`, the CDN bundle by script tag), the
+ * single-page app (`examples/spa`, the npm build as ES modules), the site's example backend
+ * (`examples/backend.mjs`) and the tracking API with its live page at `/__affitor/`.
+ *
+ * Run it: `npm run demo` (builds first), or `node examples/demo.mjs [--port 4700]` after a build.
+ * Tests import `startDemo({ port: 0, seed })`.
+ */
+import { createServer } from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createReferenceHandler } from 'affitor-tracker/reference-server'
+import { createExampleBackend } from './backend.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+/**
+ * Starts the demo.
+ * @param {{ port?: number, host?: string, seed?: object | string, testClock?: boolean, dataFile?: string, log?: false | ((line: string) => void) }} [options]
+ *   `port` 0 picks a free one; `seed` defaults to the reference server's demo seed.
+ * @returns {Promise<{ url: string, port: number, store: unknown, close(): Promise<void> }>}
+ */
+export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClock, dataFile, log = false } = {}) {
+  const reference = createReferenceHandler({
+    seed,
+    testClock,
+    dataFile,
+    log,
+    static: {
+      '/': join(here, 'site'),
+      '/spa/': join(here, 'spa'),
+      '/dist/': join(here, '..', 'dist'),
+      '/vendor/js-cookie/': dirname(fileURLToPath(import.meta.resolve('js-cookie'))),
+    },
+  })
+  const program = reference.store.programs[0]
+  let backend
+  const server = createServer(async (req, res) => {
+    try {
+      if (await backend(req, res)) return
+      // The single-page app owns every path under /spa/: its router picks the view.
+      if (/^\/spa\/[^.]*$/.test(req.url.split('?')[0])) req.url = '/spa/' + req.url.slice(req.url.split('?')[0].length)
+      reference.handler(req, res)
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }))
+    }
+  })
+  await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve))
+  const address = server.address()
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+  backend = createExampleBackend({
+    apiBase: origin,
+    apiKey: program.api_key,
+    programId: program.id,
+    webhookSecret: program.stripe_webhook_secret,
+  })
+  return {
+    url: origin,
+    port: address.port,
+    store: reference.store,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve(reference.close && reference.close()))
+    }),
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) == process.argv[1]) {
+  const flag = process.argv.indexOf('--port')
+  const port = Number(flag > 0 ? process.argv[flag + 1] : process.env.PORT || 4700)
+  const { port: actual } = await startDemo({ port, log: console.log }).catch((error) => {
+    console.error(error.code == 'EADDRINUSE' ? `Port ${port} is in use: try npm run demo -- --port 4701` : error)
+    process.exit(1)
+  })
+  const base = `http://localhost:${actual}`
+  console.log(`
+  affitor-tracker demo
+
+  1. Open the marketing site as a partner's visitor:  ${base}/?aff=DEMO
+  2. Sign up and buy on:                              ${base}/app.html
+  3. Watch the chain (click → lead → sale):          ${base}/__affitor/
+
+  The single-page app (npm build):                    ${base}/spa/?aff=P2
+  Stop with Ctrl+C.
+`)
+}
