@@ -1,0 +1,34 @@
+import { expect, test } from './fixtures'
+
+// What a newcomer does after `npm run demo`: land through a partner link, sign up, pay,
+// subscribe, renew, and watch the chain fill the live page without reloading it.
+
+test('walking through the example site fills the live page with an attributed chain', async ({ page, context, demo }) => {
+  const live = await context.newPage()
+  await live.goto(`http://localhost:${demo.port}/__affitor/`)
+
+  await page.goto(`http://localhost:${demo.port}/?aff=DEMO`)
+  await expect(page.locator('#state')).toContainText('"partnerCode": "DEMO"')
+  await page.click('text=Start your free trial')
+  await page.fill('#email', 'newcomer@example.com')
+  await page.click('#signup button')
+  await expect(page.locator('#log')).toContainText('"ok": true')
+
+  await page.click('#buy')
+  await expect(page.locator('#log')).toContainText('"attributed": true')
+  await page.click('#subscribe')
+  await expect(page.locator('#log')).toContainText('checkout.session.completed')
+  await page.click('#renew')
+  await expect(page.locator('#log')).toContainText('invoice.paid')
+
+  const sales = await demo.events('sale')
+  expect(sales.map((sale) => [sale.attributed, sale.partner_code, sale.amount_cents])).toEqual([
+    [true, 'DEMO', 4_900],
+    [true, 'DEMO', 1_900],
+    [true, 'DEMO', 1_900],
+  ])
+  // The live page updated by itself: the customer, the partner and the sales are on it.
+  await expect(live.locator('body')).toContainText('user_1')
+  await expect(live.locator('body')).toContainText('DEMO')
+  await expect(live.locator('body')).toContainText('$49.00')
+})

@@ -1,0 +1,33 @@
+import { cookie, expect, test } from './fixtures'
+
+// The single-page app (examples/spa) uses the npm build as ES modules: init() at startup,
+// signup() from its own form after the example backend created the user.
+
+test('the npm build in an ES module page records the click, keeps it across in-app navigation and ties the signup to it', async ({ page, context, demo }) => {
+  await page.goto(demo.at('www', '/spa/?aff=P2'))
+  await expect.poll(() => demo.events('click')).toHaveLength(1)
+  const [click] = await demo.events('click')
+  expect(click.partner_code).toBe('P2')
+  expect(click.request).toMatchObject({ affiliate_url: demo.at('www', '/spa/?aff=P2'), page_title: 'Acme Analytics: single-page app', additional_data: { program_id: '1' } })
+  await expect.poll(async () => (await cookie(context, 'affitor_click_id'))?.domain).toBe('.shop.test')
+  await expect(page.locator('#state')).toContainText(`"clickId": "${click.id}"`)
+
+  // Client-side navigation: no page load, no second click.
+  await page.click('a[href="/spa/signup"]')
+  await page.fill('#email', 'spa@shop.test')
+  await page.click('#signup button')
+  await expect(page.locator('#result')).toContainText('"ok": true')
+
+  const [lead] = await demo.events('lead')
+  expect(lead.request).toMatchObject({ customer_key: 'user_1', email: 'spa@shop.test', click_id: click.id })
+  expect(await demo.events('click')).toHaveLength(1)
+
+  const sale = await demo.sale({ transaction_id: 'spa_order', amount_cents: 1_000, customer_key: 'user_1' })
+  expect(sale.body).toMatchObject({ attributed: true, partner_code: 'P2' })
+})
+
+test('the npm build sends nothing without a partner code', async ({ page, demo }) => {
+  await page.goto(demo.at('app', '/spa/'))
+  await expect(page.locator('#state')).toContainText('"hasAttribution": false')
+  expect(await demo.events()).toEqual([])
+})
