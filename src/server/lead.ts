@@ -13,7 +13,9 @@ const CUSTOMER_NOT_FOUND = 'Customer not found. Provide a valid click_id or cust
  *
  * - The click is `click_id`, or else the newest known id of `click_ids`.
  * - A lead with a `customer_key` and no click is recorded: the customer is known, unattributed
- *   so far. A `click_id` that is not known is refused unless the customer already is.
+ *   so far. So is one whose `click_id` is not known (a cookie older than the server's data, a
+ *   click sent elsewhere): the answer says `click_found: false`, and nothing is lost. Without a
+ *   `customer_key`, an unknown `click_id` is refused: there is no one to record.
  * - A lead without `customer_key` identifies the customer by the click's visitor.
  * - A repeated lead for a customer (same program and `customer_key`) records nothing and answers
  *   `"duplicate": true`, except that a click the first lead lacked is attached to it.
@@ -57,7 +59,7 @@ export const trackLead: Route = async (ctx) => {
   const customer = store.state.customers.find((candidate) =>
     candidate.program_id == found.id && (customerKey ? candidate.customer_key == customerKey : !candidate.customer_key && !!click && candidate.visitor_id == click.visitor_id),
   )
-  if (!customer && clickId && !click) throw badRequest(CUSTOMER_NOT_FOUND)
+  if (!customer && !customerKey && !click) throw badRequest(CUSTOMER_NOT_FOUND)
 
   return store.change((state) => {
     const now = new Date(ctx.clock.now()).toISOString()
@@ -100,6 +102,7 @@ export const trackLead: Route = async (ctx) => {
       lead_id: id,
       click_id: click ? click.id : null,
       partner_code: click ? click.partner_code : null,
+      ...(clickId && !click && { click_found: false }),
     }
     return { status: 200, body: rememberAnswer(state, 'lead', eventId, answer) }
   })

@@ -25,13 +25,18 @@ describe('POST /api/v1/track/lead', () => {
     }
   })
 
-  it('refuses an unknown click_id unless the customer is known', async () => {
+  it('refuses an unknown click_id alone, and keeps the lead of a customer key that came with one', async () => {
     const server = await startTestServer()
     expect(await server.lead({ click_id: 'clk_unknown' })).toMatchObject({ status: 400, body: { error: NOT_FOUND } })
-    expect(await server.lead({ click_id: 'clk_unknown', customer_key: 'user_1' })).toMatchObject({ status: 400, body: { error: NOT_FOUND } })
-    await server.lead({ customer_key: 'user_1' })
+    expect(await server.events('lead')).toHaveLength(0)
+    expect(await server.lead({ click_id: 'clk_unknown', customer_key: 'user_1' })).toMatchObject({
+      status: 200,
+      body: { success: true, click_id: null, partner_code: null, click_found: false },
+    })
     expect(await server.lead({ click_id: 'clk_unknown', customer_key: 'user_1' })).toMatchObject({ status: 200, body: { duplicate: true } })
-    expect(await server.events('lead')).toHaveLength(1)
+    const leads = await server.events('lead')
+    expect(leads).toHaveLength(1)
+    expect(leads[0]).toMatchObject({ customer_key: 'user_1', click_id: null, request: { click_id: 'clk_unknown' } })
   })
 
   it('records a lead with a customer key and no click: known, not attributed so far', async () => {
