@@ -131,7 +131,10 @@ describe('leads across programs', () => {
   it('keeps a click of another program out of a lead', async () => {
     const server = await startTestServer({ seed })
     const { click_id } = (await server.click('TWO')).body
-    expect(await server.lead({ customer_key: 'u', click_id, program_id: 1 })).toMatchObject({ status: 400, body: { error: NOT_FOUND } })
+    expect(await server.lead({ customer_key: 'u', click_id, program_id: 1 })).toMatchObject({
+      status: 200,
+      body: { click_id: null, partner_code: null, click_found: false },
+    })
     expect(await server.lead({ customer_key: 'u', program_id: 2 }, { authorization: 'Bearer sk_one' })).toMatchObject({
       status: 400,
       body: { error: 'program_id does not match the API key' },
