@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CLICK_COOKIE, createCookieStorage, detectCookieDomain, readCookie } from '../src/cookie-storage'
-import { captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
+import { blockCookies, captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -101,15 +101,7 @@ describe('createCookieStorage', () => {
 
   it('never throws when the browser blocks cookies', () => {
     setPage('http://www.shop.test/')
-    Object.defineProperty(document, 'cookie', {
-      configurable: true,
-      get: () => {
-        throw new DOMException('blocked', 'SecurityError')
-      },
-      set: () => {
-        throw new DOMException('blocked', 'SecurityError')
-      },
-    })
+    const unblock = blockCookies()
     try {
       const cookies = createCookieStorage()
       expect(cookies.domain).toBeUndefined()
@@ -117,7 +109,7 @@ describe('createCookieStorage', () => {
       expect(cookies.get(CLICK_COOKIE)).toBeUndefined()
       expect(readCookie(CLICK_COOKIE)).toBeUndefined()
     } finally {
-      delete (document as unknown as Record<string, unknown>).cookie
+      unblock()
     }
   })
 })

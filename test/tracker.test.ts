@@ -3,7 +3,7 @@ import { CLICK_COOKIE, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
 import { CLICK_WAIT_MS, createTracker } from '../src/tracker'
 import type { TrackerOptions } from '../src/options'
 import { fakeApi } from './helpers/fake-api'
-import { captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
+import { blockCookies, captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -317,15 +317,7 @@ describe('signup', () => {
 describe('in a hostile page', () => {
   it('keeps working, without throwing, when cookies are blocked', async () => {
     setPage('https://www.shop.test/?aff=P1')
-    Object.defineProperty(document, 'cookie', {
-      configurable: true,
-      get: () => {
-        throw new DOMException('blocked', 'SecurityError')
-      },
-      set: () => {
-        throw new DOMException('blocked', 'SecurityError')
-      },
-    })
+    const unblock = blockCookies()
     try {
       const api = fakeApi()
       const tracker = createTracker({ programId: 1, transport: api.transport })
@@ -334,7 +326,7 @@ describe('in a hostile page', () => {
       await expect(tracker.signup('user_1')).resolves.toMatchObject({ ok: true })
       expect(api.received).toHaveLength(2)
     } finally {
-      delete (document as unknown as Record<string, unknown>).cookie
+      unblock()
     }
   })
 

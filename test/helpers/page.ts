@@ -56,3 +56,17 @@ export function captureCookieWrites(): { writes: string[]; stop(): void } {
     stop: () => delete (document as unknown as Record<string, unknown>).cookie,
   }
 }
+
+/** Makes `document.cookie` throw as in a sandboxed frame or with cookies blocked; returns the undo. */
+export function blockCookies(): () => void {
+  Object.defineProperty(document, 'cookie', {
+    configurable: true,
+    get: () => {
+      throw new DOMException('blocked', 'SecurityError')
+    },
+    set: () => {
+      throw new DOMException('blocked', 'SecurityError')
+    },
+  })
+  return () => delete (document as unknown as Record<string, unknown>).cookie
+}
