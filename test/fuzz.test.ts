@@ -1,0 +1,148 @@
+/**
+ * Hostile input, generated: thousands of URLs, cookie jars, server answers and call arguments.
+ * Whatever a page or a server throws at the tracker, nothing escapes into the page, no promise
+ * rejects, and what the tracker stores stays valid.
+ */
+import fc from 'fast-check'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { readPartnerCode } from '../src/attribution'
+import { CLICK_COOKIE, createCookieStorage, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
+import { signupError } from '../src/signup'
+import { createTracker } from '../src/tracker'
+import type { Transport } from '../src/transport'
+import { asScriptTag, resetGlobals } from './helpers/cdn'
+import { clearBrowserState, setPage } from './helpers/page'
+
+afterEach(clearBrowserState)
+
+const RUNS = 1000
+const SAFE_CODE = /^[\w.~-]{1,64}$/
+
+/** Strings a hostile URL, cookie or caller might carry. */
+const hostileString = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 80 }),
+  fc.string({ unit: 'binary', maxLength: 80 }),
+  fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%00', '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', '\u202e', '💥'.repeat(40), 'a'.repeat(5000), ' P1 ', '__proto__', 'constructor'),
+  fc.string({ unit: fc.constantFrom('%', 'a', '=', '&', ';', '+', '#', '?', ' ', '\u0000', '\uD800'), maxLength: 120 }),
+)
+
+/** Any value a caller might pass where a string is expected. */
+const hostileValue = fc.oneof(hostileString, fc.anything({ maxDepth: 2 }))
+
+/** Any answer a broken or hostile server might give. */
+const hostileAnswer = fc.oneof(
+  fc.record({ status: fc.integer({ min: -1, max: 999 }), data: fc.anything({ maxDepth: 3 }) }),
+  fc.record({ status: fc.constant(200), data: fc.record({ success: fc.anything(), click_id: hostileValue, cookie_window_days: hostileValue }) }),
+  fc.constant('throw' as const),
+)
+
+const validState = () => {
+  const clickId = readCookie(CLICK_COOKIE)
+  const partner = readCookie(PARTNER_COOKIE)
+  if (partner !== undefined) expect(partner).toMatch(SAFE_CODE)
+  if (clickId !== undefined) expect(typeof clickId).toBe('string')
+}
+
+describe('fuzz', () => {
+  it('reads a partner code from any query string without throwing, and only a safe one', () => {
+    fc.assert(
+      fc.property(hostileString, hostileString, (query, param) => {
+        const code = readPartnerCode('?' + query, param || 'aff')
+        expect(code === null || SAFE_CODE.test(code)).toBe(true)
+        expect(readPartnerCode('?aff=' + query, 'aff') ?? 'ok').not.toMatch(/[<>"'\s]/)
+      }),
+      { numRuns: RUNS * 5 },
+    )
+  })
+
+  it('reads any cookie jar without throwing', () => {
+    setPage('https://www.shop.test/')
+    fc.assert(
+      fc.property(hostileString, hostileString, (name, value) => {
+        document.cookie = `${CLICK_COOKIE}=${value.replace(/;/g, '')}; path=/`
+        if (name && !/[=;\s,]/.test(name)) document.cookie = `${name}=${value.replace(/;/g, '')}; path=/`
+        const cookies = createCookieStorage()
+        const read = cookies.get(CLICK_COOKIE)
+        expect(read === undefined || typeof read == 'string').toBe(true)
+        expect(cookies.set(CLICK_COOKIE, value, 1)).toBe(value)
+      }),
+      { numRuns: RUNS },
+    )
+  })
+
+  it('refuses or accepts any signup arguments with a verdict, never an exception', () => {
+    fc.assert(
+      fc.property(hostileValue, hostileValue, (key, email) => {
+        const verdict = signupError(key, email)
+        expect(verdict === undefined || typeof verdict == 'string').toBe(true)
+        if (verdict === undefined) expect(typeof key == 'string' && key.trim() && key.length <= 256).toBeTruthy()
+      }),
+      { numRuns: RUNS * 5 },
+    )
+  })
+
+  it('never throws or rejects, whatever the URL, the arguments and the server answer', async () => {
+    let sent = 0
+    let stored = 0
+    const calls = fc.array(fc.tuple(fc.constantFrom('trackClick', 'signup', 'getClickId', 'getData'), hostileValue, hostileValue), { maxLength: 4 })
+    await fc.assert(
+      // Half the landings carry a valid code, so that the garbage answers reach the click path.
+      fc.asyncProperty(fc.oneof(hostileString, fc.stringMatching(/^[A-Z0-9_]{1,12}$/)), fc.array(hostileAnswer, { minLength: 1, maxLength: 4 }), calls, async (query, answers, script) => {
+        clearBrowserState()
+        setPage('https://www.shop.test/landing?aff=' + query)
+        let next = 0
+        const transport: Transport = {
+          async send() {
+            sent++
+            const answer = answers[next++ % answers.length]
+            if (answer == 'throw') throw new TypeError('Failed to fetch')
+            return answer
+          },
+        }
+        const tracker = createTracker({ programId: 1, transport })
+        for (const [method, a, b] of script) {
+          const result = (tracker as any)[method](a, b)
+          if (method == 'trackClick' || method == 'signup') {
+            const settled = await result
+            expect(typeof settled.ok).toBe('boolean')
+            expect(typeof settled.status).toBe('number')
+          }
+        }
+        await tracker.trackClick()
+        const data = tracker.getData()
+        if (data.clickId !== null) stored++
+        expect(data.hasAttribution).toBe(data.clickId !== null)
+        validState()
+      }),
+      { numRuns: RUNS },
+    )
+    // The generated cases did reach the network and the cookie, not only the early refusals.
+    expect(sent).toBeGreaterThan(RUNS / 4)
+    expect(stored).toBeGreaterThan(0)
+  })
+
+  it('keeps the script tag running whatever the page pushes into its queues', async () => {
+    // The development build reports each unknown method; thousands of them are expected here.
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    setPage('https://www.shop.test/?aff=P1')
+    resetGlobals()
+    ;(window as any).affitorQueue = [['signup', 'user_1'], null, 42, 'signup', ['nope'], { length: -1 }]
+    const { transport } = { transport: { send: async () => ({ status: 200, data: { success: true, click_id: 'clk_1' } }) } }
+    ;(globalThis as any).fetch = async (url: string, init: RequestInit) =>
+      new Response(JSON.stringify((await transport.send()).data), { status: 200, headers: { 'content-type': 'application/json' } })
+    await asScriptTag({ 'data-affitor-program-id': '1', 'data-affitor-api-base': 'http://api.test' }, () => import('../src/cdn'))
+    const affitor = (window as any).affitor
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileValue, { maxLength: 4 }), async (call) => {
+        expect(() => affitor(...call)).not.toThrow()
+        expect(() => (window as any).affitorQueue.push(call)).not.toThrow()
+        expect(() => (window as any).affitorQueue.push(call[0])).not.toThrow()
+        await Promise.resolve(affitor(...call)).catch(() => expect.unreachable('a queued call rejected'))
+      }),
+      { numRuns: RUNS },
+    )
+    expect(typeof affitor.getData().hasAttribution).toBe('boolean')
+    expect(errors.mock.calls.every(([prefix]) => prefix == '[affitor] unknown method')).toBe(true)
+    delete (globalThis as any).fetch
+  })
+})
