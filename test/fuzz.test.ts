@@ -127,9 +127,7 @@ describe('fuzz', () => {
     setPage('https://www.shop.test/?aff=P1')
     resetGlobals()
     ;(window as any).affitorQueue = [['signup', 'user_1'], null, 42, 'signup', ['nope'], { length: -1 }]
-    const { transport } = { transport: { send: async () => ({ status: 200, data: { success: true, click_id: 'clk_1' } }) } }
-    ;(globalThis as any).fetch = async (url: string, init: RequestInit) =>
-      new Response(JSON.stringify((await transport.send()).data), { status: 200, headers: { 'content-type': 'application/json' } })
+    ;(globalThis as any).fetch = async () => Response.json({ success: true, click_id: 'clk_1' })
     await asScriptTag({ 'data-affitor-program-id': '1', 'data-affitor-api-base': 'http://api.test' }, () => import('../src/cdn'))
     const affitor = (window as any).affitor
     await fc.assert(
