@@ -16,6 +16,9 @@ import { createExampleBackend } from './backend.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
+/** The policy `/strict-csp.html` is served with: same-origin files only, nothing inline, no eval. */
+export const STRICT_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; base-uri 'none'; form-action 'self'"
+
 /**
  * Starts the demo.
  * @param {{ port?: number, host?: string, seed?: object | string, testClock?: boolean, dataFile?: string, log?: false | ((line: string) => void) }} [options]
@@ -40,6 +43,7 @@ export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClo
   const server = createServer(async (req, res) => {
     try {
       if (await backend(req, res)) return
+      if (req.url.startsWith('/strict-csp.html')) res.setHeader('content-security-policy', STRICT_CSP)
       // The single-page app owns every path under /spa/: its router picks the view.
       if (/^\/spa\/[^.]*$/.test(req.url.split('?')[0])) req.url = '/spa/' + req.url.slice(req.url.split('?')[0].length)
       reference.handler(req, res)
