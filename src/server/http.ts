@@ -100,8 +100,14 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return match ? match[1] : ''
 }
 
-/** The program whose API key the request carries, or a 401. */
+/**
+ * The program whose API key the request carries, or a 401. A request from a web page (one
+ * with an `Origin` or `Sec-Fetch-Site` header) is refused with a 403 first: the API key is a
+ * backend secret, and a page that holds it has leaked it.
+ */
 export function requireApiKey(ctx: Context): Program {
+  const { origin, 'sec-fetch-site': site } = ctx.req.headers
+  if (origin || (site && site != 'none')) throw new HttpError(403, 'This API takes server-to-server calls only: call it from your backend, never from a browser')
   const program = ctx.store.programByApiKey(bearerToken(ctx.req) || '\0')
   if (!program) throw new HttpError(401, 'Invalid or missing API key')
   return program

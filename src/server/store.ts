@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { readDataFile, toDataFile, writeDataFile, type DataFile } from './data-file'
 import { emptyState, type State } from './records'
 import type { Program } from './seed'
@@ -46,7 +46,8 @@ export function createStore(programs: readonly Program[], dataFile?: string): Re
       return state
     },
     program: (id) => (id == null ? undefined : programs.find((program) => program.id == String(id).trim())),
-    programByApiKey: (key) => programs.find((program) => program.api_key == key),
+    // Every key is compared, in constant time, so the answer's timing tells nothing about a key.
+    programByApiKey: (key) => programs.reduce<Program | undefined>((found, program) => (sameSecret(program.api_key, key) ? program : found), undefined),
     id: (prefix) => `${prefix}_${randomBytes(8).toString('hex')}`,
     change(apply) {
       if (depth) return apply(state)
@@ -69,4 +70,10 @@ export function createStore(programs: readonly Program[], dataFile?: string): Re
     },
     toJSON: () => toDataFile(state),
   }
+}
+
+/** Compares two secrets in constant time: their SHA-256 digests, so that lengths leak nothing either. */
+export function sameSecret(a: string, b: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest()
+  return timingSafeEqual(digest(a), digest(b))
 }

@@ -126,8 +126,14 @@ describe('CORS over HTTP', () => {
     const server = await startTestServer({ seed })
     expect((await server.request('OPTIONS', '/api/v1/track/sale', undefined, shop)).status).toBe(405)
     const sale = await server.sale({ transaction_id: 't', amount_cents: 1 }, { ...shop, authorization: 'Bearer sk_1' })
-    expect(sale.status).toBe(200)
+    expect(sale.status).toBe(403)
+    expect(sale.body.error).toMatch(/server-to-server calls only/)
     expect(sale.headers.get('access-control-allow-origin')).toBeNull()
+    const fromPage = await server.request('POST', '/api/v1/track/refund', { transaction_id: 't' }, { 'sec-fetch-site': 'same-origin', authorization: 'Bearer sk_1' })
+    expect(fromPage.status).toBe(403)
+    expect(await server.events('sale')).toEqual([])
+    // The same call from a backend goes through.
+    expect((await server.sale({ transaction_id: 't', amount_cents: 1 }, { authorization: 'Bearer sk_1' })).status).toBe(200)
   })
 
   it('allows the demo seed\'s localhost pages on any port', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO_SEED } from '../../src/server/demo-seed'
 import { validateSeed } from '../../src/server/seed'
-import { createStore } from '../../src/server/store'
+import { createStore, sameSecret } from '../../src/server/store'
 import { AUTH, closeServers, startTestServer } from './helpers/server'
 
 const programs = validateSeed(DEMO_SEED)
@@ -82,5 +82,14 @@ describe('a data file across restarts', () => {
     const sale = await second.sale({ transaction_id: 'order_1', amount_cents: 1_000, customer_key: 'user_1' })
     expect(sale.body).toMatchObject({ attributed: true, partner_code: 'P2' })
     expect(await second.lead({ customer_key: 'user_1' }, AUTH)).toMatchObject({ status: 200, body: { duplicate: true } })
+  })
+})
+
+describe('sameSecret', () => {
+  it('compares secrets of any length without throwing', () => {
+    expect(sameSecret('sk_demo_affitor', 'sk_demo_affitor')).toBe(true)
+    expect(sameSecret('sk_demo_affitor', 'sk_demo_affitoR')).toBe(false)
+    expect(sameSecret('sk_demo_affitor', 'sk')).toBe(false)
+    expect(sameSecret('sk_demo_affitor', '')).toBe(false)
   })
 })
