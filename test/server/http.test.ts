@@ -1,7 +1,7 @@
 // @vitest-environment node
 import type { IncomingMessage } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { bearerToken } from '../../src/server/http'
+import { bearerToken, nestingDepth } from '../../src/server/http'
 import { AUTH, closeServers, startTestServer } from './helpers/server'
 
 afterEach(closeServers)
@@ -21,6 +21,20 @@ describe('request bodies', () => {
     for (const body of ['[]', 'null', '"text"', '42']) {
       expect(await server.post('/api/v1/track/click', body)).toMatchObject({ status: 400, body: { error: 'Request body must be a JSON object' } })
     }
+  })
+
+  it('refuses a body nested deeper than 32 levels, and keeps working afterwards', async () => {
+    const server = await startTestServer()
+    const deep = '['.repeat(8000) + ']'.repeat(8000)
+    const click = `{"affiliate_url":"https://shop.example/?aff=P1","additional_data":{"x":${deep}}}`
+    expect(await server.post('/api/v1/track/click', click)).toMatchObject({ status: 400, body: { error: 'Request body is nested too deeply (at most 32 levels)' } })
+    const sale = `{"transaction_id":"t1","amount_cents":100,"line_items":${deep}}`
+    expect((await server.post('/api/v1/track/sale', sale, AUTH)).status).toBe(400)
+    expect(await server.events()).toEqual([])
+    expect((await server.click('P1')).status).toBe(200)
+    expect(await server.events('click')).toHaveLength(1)
+    expect(nestingDepth({ a: [{ b: 1 }] })).toBe(3)
+    expect(nestingDepth('flat')).toBe(0)
   })
 
   it('accepts JSON sent as text/plain, as sendBeacon sends it', async () => {
