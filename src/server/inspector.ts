@@ -45,6 +45,9 @@ export const resetRoute: Route = (ctx) => {
   return { status: 200, body: { success: true } }
 }
 
+/** The latest time the test clock may be set to: the last millisecond of the year 9999. */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 /**
  * `GET /__affitor/clock` answers the server time; `POST` moves it with exactly one of
  * `{"advance_days": n}`, `{"advance_ms": n}` (n may be negative or fractional) or
@@ -60,14 +63,17 @@ export const clockRoute: Route = async (ctx) => {
       throw badRequest('Send exactly one of {"advance_days": n}, {"advance_ms": n} or {"set": "<ISO 8601 date>"}')
     }
     const value = body[keys[0]]
+    let time: number
     if (keys[0] == 'set') {
-      const time = typeof value == 'string' ? Date.parse(value) : NaN
+      time = typeof value == 'string' ? Date.parse(value) : NaN
       if (Number.isNaN(time)) throw badRequest('set must be an ISO 8601 date such as "2030-01-01T00:00:00Z"')
-      clock.set(time)
     } else {
       if (typeof value != 'number' || !Number.isFinite(value)) throw badRequest(`${keys[0]} must be a number`)
-      clock.advance(keys[0] == 'advance_days' ? value * DAY_MS : value)
+      time = clock.now() + (keys[0] == 'advance_days' ? value * DAY_MS : value)
     }
+    // Checked before the clock moves: a time no Date can hold would break every later request.
+    if (!(time >= 0 && time <= MAX_TIME_MS)) throw badRequest('The clock must stay between the years 1970 and 9999')
+    clock.set(time)
   }
   return { status: 200, body: { now: new Date(clock.now()).toISOString(), offset_ms: clock.offset } }
 }

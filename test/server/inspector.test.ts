@@ -88,6 +88,16 @@ describe('/__affitor/clock', () => {
     expect((await server.get('/__affitor/clock')).body.offset_ms).toBe(0)
   })
 
+  it('refuses a time no date can hold, and leaves the clock where it was', async () => {
+    const server = await startTestServer({ testClock: true })
+    const range = { error: 'The clock must stay between the years 1970 and 9999' }
+    for (const body of [{ advance_days: 1e12 }, { advance_ms: -1e16 }, { set: '+275760-09-13T00:00:00Z' }, { set: '1969-12-31T00:00:00Z' }]) {
+      expect(await server.post('/__affitor/clock', body)).toMatchObject({ status: 400, body: range })
+    }
+    expect((await server.get('/__affitor/clock')).body.offset_ms).toBe(0)
+    expect((await server.click('P1')).status).toBe(200)
+  })
+
   it('does not exist without the testClock option', async () => {
     const server = await startTestServer()
     expect(await server.post('/__affitor/clock', { advance_days: 1 })).toMatchObject({ status: 404, body: { error: 'Not found: POST /__affitor/clock' } })
