@@ -1,4 +1,4 @@
-import { attribute, commissionCents } from './attribution-rules'
+import { attribute, commissionCents, DAY_MS } from './attribution-rules'
 import { optionalArray, optionalBoolean, optionalChoice, optionalObject, optionalString } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from './http'
 import type { Body, Sale, State } from './records'
@@ -32,7 +32,8 @@ export const findSale = (state: Readonly<State>, programId: string, transactionI
 /**
  * `POST /api/v1/track/sale` (Bearer API key): records a sale and attributes it. The visitor is
  * found through the customer (`customer_key`, tied by a lead) first, then through `click_id`;
- * the visitor's latest click wins if it is within the program's window.
+ * the visitor's latest click wins if it is within the program's window. A recurring sale of a
+ * `subscription_id` whose first sale was attributed goes to that sale's partner, with no window.
  */
 export const trackSale: Route = async (ctx) => {
   const program = requireApiKey(ctx)
@@ -82,7 +83,16 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
       const click = state.clicks.find((candidate) => ofProgram(candidate) && candidate.id == input.click_id)
       visitorId = click ? click.visitor_id : null
     }
-    const result = attribute(visitorId ? state.clicks.filter((click) => click.visitor_id == visitorId) : [], at, program.window_days)
+    // A renewal follows its subscription's first sale: the partner who won the customer keeps
+    // the subscription, whatever the window or later clicks say.
+    const firstOfSubscription =
+      input.is_recurring && input.subscription_id && !input.no_metadata
+        ? state.sales.find((sale) => ofProgram(sale) && sale.subscription_id == input.subscription_id)
+        : undefined
+    const firstClick = firstOfSubscription && firstOfSubscription.attributed ? state.clicks.find((click) => click.id == firstOfSubscription.click_id) : undefined
+    const result = firstClick
+      ? ({ attributed: true, click: firstClick, click_age_days: Math.floor((at - Date.parse(firstClick.created_at)) / DAY_MS) } as const)
+      : attribute(visitorId ? state.clicks.filter((click) => click.visitor_id == visitorId) : [], at, program.window_days)
     const click = 'click' in result ? result.click : undefined
     const createdAt = new Date(at).toISOString()
     const id = store.id('sale')

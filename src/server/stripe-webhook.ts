@@ -157,7 +157,24 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
   )
 }
 
+/**
+ * The payment intent and charge ids an invoice was paid with: under `payments` in current
+ * Stripe API versions, top-level `payment_intent` and `charge` in older ones. A later
+ * `charge.refunded` names only these.
+ */
+function invoicePaymentIds(invoice: StripeObject): string[] {
+  const ids = [idOf(invoice.payment_intent), idOf(invoice.charge)]
+  const payments = isObject(invoice.payments) && Array.isArray(invoice.payments.data) ? invoice.payments.data : []
+  for (const entry of payments) if (isObject(entry) && isObject(entry.payment)) ids.push(idOf(entry.payment.payment_intent), idOf(entry.payment.charge))
+  return ids.filter((id): id is string => !!id)
+}
+
 function invoicePaid(x: EventContext, invoice: StripeObject): Body {
+  // The first invoice's payment belongs to the sale its checkout recorded: remember how it was
+  // paid, so that refunding it finds that sale.
+  const paidWith = invoicePaymentIds(invoice)
+  const firstSale = x.state.sales.find((sale) => sale.stripe_ids.includes(invoice.id))
+  if (firstSale) for (const id of paidWith) if (!firstSale.stripe_ids.includes(id)) firstSale.stripe_ids.push(id)
   if (x.state.invoices.includes(invoice.id)) return { duplicate: true, transaction_id: invoice.id }
   x.state.invoices.push(invoice.id)
   if (invoice.billing_reason == 'subscription_create') return ignored('first_payment_recorded_from_checkout')
@@ -183,7 +200,7 @@ function invoicePaid(x: EventContext, invoice: StripeObject): Body {
       is_recurring: true,
       subscription_id: subscriptionId,
       source: 'stripe',
-      stripe_ids: [invoice.id, idOf(invoice.payment_intent), idOf(invoice.charge)].filter((id): id is string => !!id),
+      stripe_ids: [invoice.id, ...paidWith],
       no_metadata: !hasAffitorIds(metadata),
       request: x.request,
     }),

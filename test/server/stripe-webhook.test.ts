@@ -244,6 +244,35 @@ describe('subscriptions', () => {
   })
 })
 
+describe('subscriptions', () => {
+  it('keeps renewals with the partner who won the subscription, past the window and after other clicks', async () => {
+    const server = await startTestServer({ testClock: true })
+    const metadata = await signup(server, 'P1', 'user_1')
+    expect((await send(server, 'checkout.session.completed', subscriptionSession(metadata))).body).toMatchObject({ attributed: true, partner_code: 'P1' })
+    await server.post('/__affitor/clock', { advance_days: 61 })
+    // The same visitor later comes through P2's link: a new click, but the subscription stays P1's.
+    await server.click('P2', { existing_click_id: metadata.affitor_click_id })
+    expect((await send(server, 'invoice.paid', renewal('in_2', metadata))).body).toMatchObject({ attributed: true, partner_code: 'P1' })
+    await server.post('/__affitor/clock', { advance_days: 300 })
+    expect((await send(server, 'invoice.paid', renewal('in_12', metadata))).body).toMatchObject({ attributed: true, partner_code: 'P1' })
+    const sales = await server.events('sale')
+    expect(sales.map((sale) => [sale.partner_code, sale.commission_cents])).toEqual([['P1', 570], ['P1', 570], ['P1', 570]])
+  })
+
+  it('finds subscription payments by the payment intents a refund names, in the current API shape', async () => {
+    const server = await startTestServer()
+    const metadata = await signup(server, 'P1', 'user_1')
+    await send(server, 'checkout.session.completed', subscriptionSession(metadata))
+    const paidWith = (intent: string) => ({ payments: { object: 'list', data: [{ object: 'invoice_payment', payment: { type: 'payment_intent', payment_intent: intent } }] } })
+    await send(server, 'invoice.paid', renewal('in_first', metadata, { billing_reason: 'subscription_create', ...paidWith('pi_first') }))
+    await send(server, 'invoice.paid', renewal('in_2', metadata, paidWith('pi_2')))
+    const refund = (intent: string) => ({ id: `ch_${intent}`, object: 'charge', payment_intent: intent, amount: 1_900, amount_refunded: 1_900, refunded: true })
+    expect((await send(server, 'charge.refunded', refund('pi_first'))).body).toMatchObject({ status: 'reversed', transaction_id: 'cs_sub_1' })
+    expect((await send(server, 'charge.refunded', refund('pi_2'))).body).toMatchObject({ status: 'reversed', transaction_id: 'in_2' })
+    expect((await server.events('sale')).map((sale) => sale.refund_state)).toEqual(['full', 'full'])
+  })
+})
+
 describe('charge.refunded', () => {
   it('refunds the sale of that payment intent, in part and then in full', async () => {
     const server = await startTestServer()
