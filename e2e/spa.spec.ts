@@ -27,7 +27,11 @@ test('the npm build in an ES module page records the click, keeps it across in-a
 })
 
 test('the npm build sends nothing without a partner code', async ({ page, demo }) => {
+  const requests: string[] = []
+  page.on('request', (request) => requests.push(request.url()))
   await page.goto(demo.at('app', '/spa/'))
   await expect(page.locator('#state')).toContainText('"hasAttribution": false')
+  expect(await page.evaluate(async () => (await import('affitor-tracker' as string)).trackClick())).toMatchObject({ ok: true, skipped: 'no-code' })
+  expect(requests.filter((url) => url.includes('/api/v1/track/'))).toEqual([])
   expect(await demo.events()).toEqual([])
 })
