@@ -32,3 +32,23 @@ test('walking through the example site fills the live page with an attributed ch
   await expect(live.locator('body')).toContainText('$49.00')
   await expect(live.getByText('attributed to DEMO')).toHaveCount(3)
 })
+
+test('with the tracker blocked on the signup page, the example still signs up and the sale is attributed by the click cookie', async ({ page, demo }) => {
+  await page.goto(demo.at('www', '/?aff=P1'))
+  await expect(page.locator('#state')).toContainText('"partnerCode": "P1"')
+
+  // An ad blocker on the app: the script never loads.
+  await page.route('**/dist/affitor-tracker.js', (route) => route.abort())
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(demo.at('app', '/app.html'))
+  await page.fill('#email', 'blocked@shop.test')
+  await page.click('#signup button')
+  await expect(page.locator('#log')).toContainText('the signup is queued')
+  expect(await demo.events('lead')).toEqual([])
+
+  await page.click('#buy')
+  await expect(page.locator('#log')).toContainText('"attributed": true')
+  expect((await demo.events('sale'))[0]).toMatchObject({ attributed: true, partner_code: 'P1' })
+  expect(errors).toEqual([])
+})

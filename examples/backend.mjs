@@ -56,7 +56,7 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
       return [200, { id: user.id, email }]
     },
 
-    async '/api/buy'({ user_id: userId }) {
+    async '/api/buy'({ user_id: userId }, cookies) {
       const user = users.get(userId)
       if (!user) return [404, { error: 'unknown user: sign up first' }]
       return [200, await reportSale({
@@ -64,6 +64,8 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
         amount_cents: 4900,
         currency: 'USD',
         customer_key: user.id,
+        // The fallback when the browser's lead never arrived (a blocked tracker): the click itself.
+        click_id: cookies.affitor_click_id,
         sale_type: 'payment',
         product_id: 'pro_lifetime',
       })]
@@ -117,9 +119,10 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
     for await (const chunk of req) body += chunk
     let status, answer
     try {
-      ;[status, answer] = await route(JSON.parse(body || '{}'), parseCookies(req.headers.cookie))
+      const json = JSON.parse(body || '{}')
+      ;[status, answer] = await route(json && typeof json == 'object' ? json : {}, parseCookies(req.headers.cookie))
     } catch (error) {
-      ;[status, answer] = [500, { error: String(error) }]
+      ;[status, answer] = error instanceof SyntaxError ? [400, { error: 'Invalid JSON body' }] : [500, { error: String(error) }]
     }
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(answer))

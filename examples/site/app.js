@@ -11,6 +11,13 @@ function post(path, body) {
     .then(function (response) { return response.json() })
 }
 
+// The tracker may still be loading, or be blocked by an extension: your signup must work anyway.
+function trackSignup(user) {
+  if (window.affitor && window.affitor.signup) return window.affitor.signup(user.id, user.email)
+  if (window.affitor) window.affitor('signup', user.id, user.email) // queued until the tracker loads
+  return Promise.resolve({ ok: false, error: 'the tracker has not loaded: the signup is queued' })
+}
+
 function enable() {
   ;['buy', 'subscribe', 'renew'].forEach(function (id) { document.getElementById(id).disabled = !user })
 }
@@ -23,7 +30,7 @@ document.getElementById('signup').addEventListener('submit', function (event) {
     sessionStorage.setItem('example-user', JSON.stringify(user))
     enable()
     // The one tracker call: tie your own stable user id to the stored click.
-    return window.affitor.signup(user.id, user.email).then(function (result) {
+    return trackSignup(user).then(function (result) {
       show('affitor.signup("' + user.id + '", "' + user.email + '")', result)
     })
   })
