@@ -95,7 +95,7 @@ const SCRIPT = `
     var verdict = sale.attributed
       ? h('span', 'badge ok', ['attributed to ' + sale.partner_code])
       : h('span', 'badge no', ['not attributed: ' + (REASONS[sale.reason] || sale.reason) +
-          (sale.reason === 'attribution_window_expired' ? ' (' + sale.click_age_days + ' > ' + sale.window_days + ' days)' : '')]);
+          (sale.reason === 'attribution_window_expired' ? ' (click ' + sale.click_age_days + ' days old, past the ' + sale.window_days + '-day window)' : '')]);
     var refund = sale.refund_state === 'none' ? null : h('span', 'badge refund', [
       sale.refund_state === 'full' ? 'refunded' : 'refunded ' + money(sale.refunded_cents, sale.currency)
     ]);

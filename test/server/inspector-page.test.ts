@@ -40,7 +40,7 @@ describe('the live page', () => {
       await server.post('/__affitor/clock', { advance_ms: 61 * DAY })
       await server.sale({ transaction_id: 'order_2', amount_cents: 100, customer_key: 'user_1' })
       await server.refund({ transaction_id: 'order_1' })
-      await waitForText(page.document, 'not attributed: window expired (61 > 60 days)')
+      await waitForText(page.document, 'not attributed: window expired (click 61 days old, past the 60-day window)')
       expect(page.document.body.textContent).toContain('refunded')
       expect(page.document.getElementById('clock')!.textContent).toContain('test clock +61.00 days')
     } finally {
