@@ -19,6 +19,7 @@ export const trackClick: Route = async (ctx) => {
   const affiliateUrl = body.affiliate_url
   if (affiliateUrl == null || affiliateUrl === '') throw badRequest('affiliate_url is required')
   if (typeof affiliateUrl != 'string') throw badRequest('affiliate_url must be a string')
+  optionalString(body, 'affiliate_url')
   for (const field of STRING_FIELDS) optionalString(body, field)
   const existingClickId = optionalString(body, 'existing_click_id')
   const additional = optionalObject(body, 'additional_data') ?? {}

@@ -10,11 +10,25 @@ import type { Body } from './records'
 /** A JSON object, as opposed to an array or `null`. */
 export const isObject = (value: unknown): value is Body => typeof value == 'object' && value != null && !Array.isArray(value)
 
-/** An optional string field. */
+/** The longest identifier accepted: customer keys, click, transaction, session and event ids. */
+export const MAX_ID_LENGTH = 256
+/** The longest URL accepted: landing pages can carry long tracking query strings. */
+export const MAX_URL_LENGTH = 8192
+/** The longest other string accepted: titles, user agents, emails, reasons. */
+export const MAX_TEXT_LENGTH = 1024
+
+const ID_FIELDS = new Set(['customer_key', 'click_id', 'existing_click_id', 'transaction_id', 'session_id', 'event_id', 'subscription_id', 'product_id', 'refund_id', 'partner_code'])
+const URL_FIELDS = new Set(['affiliate_url', 'page_url', 'referrer_url'])
+
+/** How long a string in `field` may be. */
+export const maxLength = (field: string): number => (ID_FIELDS.has(field) ? MAX_ID_LENGTH : URL_FIELDS.has(field) ? MAX_URL_LENGTH : MAX_TEXT_LENGTH)
+
+/** An optional string field, no longer than {@link maxLength} allows for it. */
 export function optionalString(body: Body, field: string, name = field): string | undefined {
   const value = body[field]
   if (value == null || value === '') return undefined
   if (typeof value != 'string') throw badRequest(`${name} must be a string`)
+  if (value.length > maxLength(field)) throw badRequest(`${name} must be at most ${maxLength(field)} characters`)
   return value
 }
 
@@ -42,10 +56,16 @@ export function optionalArray(body: Body, field: string): unknown[] | undefined 
   return value
 }
 
-/** An optional array of strings. */
+/** The most items a list of ids (such as `click_ids`) may hold. */
+export const MAX_LIST_ITEMS = 50
+
+/** An optional array of strings: at most {@link MAX_LIST_ITEMS}, each an id-sized string. */
 export function optionalStrings(body: Body, field: string): string[] | undefined {
   const value = optionalArray(body, field)
-  if (value && !value.every((item) => typeof item == 'string')) throw badRequest(`${field} must be an array of strings`)
+  if (value && !value.every((item) => typeof item == 'string' && item.length <= MAX_ID_LENGTH)) {
+    throw badRequest(`${field} must be an array of strings of at most ${MAX_ID_LENGTH} characters`)
+  }
+  if (value && value.length > MAX_LIST_ITEMS) throw badRequest(`${field} must hold at most ${MAX_LIST_ITEMS} items`)
   return value as string[] | undefined
 }
 

@@ -30,6 +30,7 @@ export const trackRefund: Route = async (ctx) => {
   const body = await ctx.json()
   const transactionId = body.transaction_id
   if (typeof transactionId != 'string' || !transactionId.trim()) throw badRequest('transaction_id is required and must be a string')
+  optionalString(body, 'transaction_id')
   const amount = optionalInteger(body, 'refund_amount_cents', 0, 'refund_amount_cents must be a non-negative integer')
   const reason = optionalString(body, 'refund_reason')
   const refundId = optionalString(body, 'refund_id')

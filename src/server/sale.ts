@@ -40,6 +40,7 @@ export const trackSale: Route = async (ctx) => {
   const body = await ctx.json()
   const transactionId = body.transaction_id
   if (typeof transactionId != 'string' || !transactionId.trim()) throw badRequest('transaction_id is required and must be a string')
+  optionalString(body, 'transaction_id')
   const amount = body.amount_cents
   if (typeof amount != 'number' || !Number.isSafeInteger(amount) || amount < 1) throw badRequest('amount_cents is required and must be a positive integer')
   const customerKey = optionalString(body, 'customer_key')
