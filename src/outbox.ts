@@ -1,0 +1,55 @@
+/**
+ * The outbox: events stored first-party (localStorage) before they are sent, and kept until
+ * the tracking API has them, so that an endpoint that is down, slow or blocked loses nothing.
+ * Bounded in count and age; everything read back is checked, since any script can write there.
+ */
+
+/** One event waiting for the tracking API. */
+export interface Queued {
+  /** Client-made id, sent as `event_id`: the server stores a repeated id once. */
+  id: string
+  type: 'click' | 'lead'
+  body: Record<string, unknown>
+  /** When the event happened (ms), to drop it once it is older than the attribution window. */
+  at: number
+  /** Failed attempts so far. */
+  tries: number
+  /** Not before this time (ms): the backoff after a failure. */
+  next: number
+}
+
+/** The localStorage key of the outbox. */
+export const OUTBOX_KEY = 'affitor_outbox'
+/** The most events kept; the oldest go first. */
+export const MAX_QUEUED = 20
+/** Events older than the default attribution window cannot earn anything any more. */
+export const MAX_QUEUED_AGE_MS = 60 * 864e5
+/** The longest wait between two attempts. */
+export const MAX_BACKOFF_MS = 5 * 60_000
+
+/**
+ * The queued events, oldest first; empty when storage is unavailable or holds garbage. Only
+ * what could mislead delivery is checked: the kind of event, a body, a recent time. A wrong
+ * `tries` or `next` only makes an event go sooner.
+ */
+export function readOutbox(now = Date.now()): Queued[] {
+  try {
+    return JSON.parse(localStorage.getItem(OUTBOX_KEY) || '[]').filter(
+      (item: Queued) => item && /^(click|lead)$/.test(item.type) && item.body && now - item.at < MAX_QUEUED_AGE_MS,
+    )
+  } catch {
+    // Storage disabled (some private modes, sandboxed frames) or not JSON.
+    return []
+  }
+}
+
+/** Stores `list`, the newest {@link MAX_QUEUED} of it; quietly does nothing without storage. */
+export function writeOutbox(list: Queued[]): void {
+  try {
+    if (list.length) localStorage.setItem(OUTBOX_KEY, JSON.stringify(list.slice(-MAX_QUEUED)))
+    else localStorage.removeItem(OUTBOX_KEY)
+  } catch {}
+}
+
+/** Milliseconds to wait after the `tries`-th failure: exponential, capped, with jitter (×0.5 to ×1.5). */
+export const backoff = (tries: number): number => Math.min(1000 * 2 ** tries, MAX_BACKOFF_MS) * (0.5 + Math.random())
