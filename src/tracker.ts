@@ -2,6 +2,7 @@ import { clickSkipReason, readPartnerCode } from './attribution'
 import { CLICK_COOKIE, createCookieStorage, type CookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
 import { createLogger } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
+import { backoff, readOutbox, writeOutbox, type Queued } from './outbox'
 import { pageContext, randomId } from './page-context'
 import { keyTag, signupError } from './signup'
 
@@ -35,6 +36,8 @@ export interface TrackResult {
   skipped?: SkipReason
   /** The server's parsed answer, when a request was made. */
   data?: Answer
+  /** The event was not delivered but is kept, and will be sent again: later on this page, on the next page view, or when the browser is back online. */
+  queued?: boolean
 }
 
 /** What the tracker knows about the visitor's attribution. */
@@ -142,36 +145,93 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     return { ...fail(String(error), status), data }
   }
 
+  /**
+   * Delivers one queued event and settles it in the outbox: gone once the server answered,
+   * kept with a backoff when it may succeed later (no answer, 408, 429, 5xx).
+   */
+  async function deliver(item: Queued): Promise<TrackResult> {
+    const { body } = item
+    // A lead queued before its click was answered takes the click id once there is one.
+    if (item.type == 'lead') body.click_id ||= cookies.get(CLICK_COOKIE)
+    const result = await send(item.type, body)
+    const { status } = result
+    const again = !result.ok && (!status || status == 408 || status == 429 || status > 499)
+    if (again) {
+      const { next } = Object.assign(item, { next: Date.now() + backoff(++item.tries) })
+      // Timers round to whole milliseconds: flush what is due by the time this one was set for.
+      setTimeout(() => flush(undefined, next), next - Date.now())
+    }
+    // Read again: another tab, or this one meanwhile, may have changed the outbox.
+    writeOutbox(readOutbox().flatMap((other) => (other.id != item.id ? [other] : again ? [item] : [])))
+    if (result.ok) {
+      if (item.type == 'lead') rememberLead(body.customer_key as string)
+      else storeClick(readPartnerCode(new URL(body.affiliate_url as string).search, opts.param)!, result.data)
+    }
+    return again ? { ...result, queued: true } : result
+  }
+
+  /**
+   * Delivers the queued events due by `due` and not already on their way, oldest first, so
+   * that the server sees clicks in the order they happened; `own` (just queued) goes in any case.
+   */
+  async function flush(own?: Queued, due = Date.now()): Promise<TrackResult> {
+    let answer = skip('no-code')
+    const list = readOutbox()
+    // Without storage the event still goes, once.
+    if (own && !list.some((item) => item.id == own.id)) list.push(own)
+    for (const item of list) {
+      const mine = own && item.id == own.id
+      if (!mine && (item.id in pending || item.next > due)) continue
+      const result = await single(item.id, () => deliver(item))
+      if (mine) answer = result
+    }
+    return answer
+  }
+
+  /** Stores an event before sending it, then delivers what is due. */
+  function queue(type: Event, body: Record<string, unknown>): Promise<TrackResult> {
+    const id = randomId() + randomId()
+    const item: Queued = { id, type, body: { ...body, event_id: id }, at: Date.now(), tries: 0, next: 0 }
+    writeOutbox([...readOutbox(), item])
+    return flush(item)
+  }
+
+  function storeClick(code: string, { click_id: clickId, cookie_window_days: days }: Answer) {
+    if (!clickId) return
+    const lifetime = +days! > 0 ? +days! : DEFAULT_WINDOW_DAYS
+    // js-cookie writes any value as a string.
+    cookies.set(CLICK_COOKIE, clickId, lifetime)
+    // The code as the URL spells it, so that the next landing compares equal.
+    cookies.set(PARTNER_COOKIE, code, lifetime)
+  }
+
+  function rememberLead(customerKey: string) {
+    cookies.set(LEAD_COOKIE, [keyTag(customerKey), ...sentLeads()].slice(0, LEADS_REMEMBERED).join('.'), 400)
+  }
+
   async function reportClick(): Promise<TrackResult> {
     const code = readPartnerCode(location.search, opts.param)
     const stored = cookies.get(CLICK_COOKIE)
     const skipped = clickSkipReason(code, stored && cookies.get(PARTNER_COOKIE))
     __DEV__ && log('partner code', code, skipped ? 'skipped: ' + skipped : 'reporting')
     if (skipped) return skip(skipped)
-    const result = await send('click', {
+    // Queued first: the landing is kept even if the request never leaves the page.
+    return queue('click', {
       affiliate_url: location.href,
       ...pageContext(),
       session_id: sessionId(),
       existing_click_id: stored,
       additional_data: { program_id: programId },
     })
-    const { click_id: clickId, cookie_window_days: days } = result.data
-    if (result.ok && clickId) {
-      const lifetime = +days! > 0 ? +days! : DEFAULT_WINDOW_DAYS
-      // js-cookie writes any value as a string.
-      cookies.set(CLICK_COOKIE, clickId, lifetime)
-      // The code as the URL spells it, so that the next landing compares equal.
-      cookies.set(PARTNER_COOKIE, code!, lifetime)
-    }
-    return result
   }
 
-  async function reportLead(customerKey: string, email: string | undefined, tag: string): Promise<TrackResult> {
+  async function reportLead(customerKey: string, email: string | undefined): Promise<TrackResult> {
     // A click reported on this page view should land first, or the lead would miss its id;
     // a click that hangs must not hold the signup hostage.
     await Promise.race([pending[CLICK], new Promise((resolve) => setTimeout(resolve, CLICK_WAIT_MS))])
-    // Sent without a click id too: the server may know the customer from another device or a backend lead.
-    const result = await send('lead', {
+    // Sent without a click id too: the server may know the customer from another device or a
+    // backend lead. A repeated lead is answered 200 with "duplicate": true: delivered too.
+    return queue('lead', {
       customer_key: customerKey,
       email,
       click_id: cookies.get(CLICK_COOKIE),
@@ -179,9 +239,6 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       session_id: sessionId(),
       program_id: programId,
     })
-    // A repeated lead is answered 200 with "duplicate": true, so it counts as delivered too.
-    if (result.ok) cookies.set(LEAD_COOKIE, [tag, ...sentLeads()].slice(0, LEADS_REMEMBERED).join('.'), 400)
-    return result
   }
 
   /** Runs `report` once at a time per key, turning anything it throws into a failed result. */
@@ -197,12 +254,19 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     async signup(customerKey, email) {
       const error = signupError(customerKey, email)
       if (error) return fail(error)
-      const tag = keyTag(customerKey)
-      if (sentLeads().includes(tag)) return skip('already-sent')
-      return single('l' + customerKey, () => reportLead(customerKey, email, tag))
+      if (sentLeads().includes(keyTag(customerKey))) return skip('already-sent')
+      // A lead for this customer still in the outbox is delivered rather than queued twice.
+      const waiting = readOutbox().find((item) => item.type == 'lead' && item.body.customer_key == customerKey)
+      return single('l' + customerKey, () => (waiting ? flush(waiting) : reportLead(customerKey, email)))
     },
     getClickId: () => readCookie(CLICK_COOKIE) || null,
     getData: () => attributionData(programId),
+  }
+  if (!noDom) {
+    // What earlier page views could not deliver goes now, and whenever the browser is back
+    // online: both are fresh chances, whatever the backoff said.
+    addEventListener('online', () => flush(undefined, Infinity))
+    if (readOutbox().length) flush(undefined, Infinity)
   }
   if (opts.autoTrack) tracker.trackClick()
   return tracker

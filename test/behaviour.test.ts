@@ -60,7 +60,7 @@ describe.each(builds)('%s', (_name, start) => {
     const { url, body } = api.clicks()[0]
     expect(url).toBe(`${API}/api/v1/track/click`)
     expect(Object.keys(body).sort()).toEqual(
-      ['additional_data', 'affiliate_url', 'language', 'page_title', 'page_url', 'referrer_url', 'screen_resolution',
+      ['additional_data', 'affiliate_url', 'event_id', 'language', 'page_title', 'page_url', 'referrer_url', 'screen_resolution',
         'session_id', 'timezone', 'user_agent', 'viewport_size'],
     )
     expect(body.affiliate_url).toBe('https://www.shop.test/pricing?aff=P1')

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CLICK_COOKIE, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
+import { readOutbox } from '../src/outbox'
 import { CLICK_WAIT_MS, createTracker } from '../src/tracker'
 import type { TrackerOptions } from '../src/options'
 import { fakeApi } from './helpers/fake-api'
@@ -45,6 +46,7 @@ describe('click', () => {
       language: navigator.language,
       timezone: expect.any(String),
       additional_data: { program_id: '42' },
+      event_id: expect.stringMatching(/^[a-z0-9]{12,}$/),
     })
     expect(click.body).not.toHaveProperty('existing_click_id')
     expect(tracker.getClickId()).toBe('clk_1')
@@ -134,7 +136,7 @@ describe('click', () => {
     const transport = { send: () => Promise.reject(new TypeError('Failed to fetch')) }
     setPage('https://www.shop.test/?aff=P1')
     const result = await createTracker({ programId: 1, transport }).trackClick()
-    expect(result).toEqual({ ok: false, status: 0, error: 'TypeError: Failed to fetch', data: {} })
+    expect(result).toEqual({ ok: false, status: 0, error: 'TypeError: Failed to fetch', data: {}, queued: true })
   })
 
   it('survives a transport that throws synchronously or answers garbage', async () => {
@@ -220,7 +222,9 @@ describe('signup', () => {
       page_url: 'https://app.shop.test/welcome',
       session_id: api.clicks()[0].body.session_id,
       program_id: '42',
+      event_id: expect.stringMatching(/^[a-z0-9]{12,}$/),
     })
+    expect(lead.body.event_id).not.toBe(api.clicks()[0].body.event_id)
   })
 
   it('waits for a click still in flight on the same page', async () => {
@@ -311,6 +315,91 @@ describe('signup', () => {
     const { tracker } = start('https://www.shop.test/?aff=P1', api)
     await tracker.signup('user_1')
     await expect(tracker.signup('user_1')).resolves.toMatchObject({ skipped: 'already-sent' })
+  })
+})
+
+describe('nothing lost', () => {
+  const down = () => fakeApi(() => {
+    throw new TypeError('Failed to fetch')
+  })
+
+  it('keeps a click the endpoint did not take, and delivers it on the next page view with the same event id', async () => {
+    const first = down()
+    const { tracker } = start('https://www.shop.test/?aff=P1', first)
+    await expect(tracker.trackClick()).resolves.toMatchObject({ ok: false, queued: true })
+    expect(readOutbox()).toHaveLength(1)
+    expect(readOutbox()[0].body).toMatchObject({ affiliate_url: 'https://www.shop.test/?aff=P1' })
+    expect(tracker.getClickId()).toBeNull()
+
+    // The next page, without a partner code, with the endpoint back.
+    const api = fakeApi()
+    start('https://www.shop.test/pricing', api)
+    await vi.waitFor(() => expect(readCookie(CLICK_COOKIE)).toBe('clk_1'))
+    expect(readCookie(PARTNER_COOKIE)).toBe('P1')
+    expect(api.clicks().map((click) => click.body.event_id)).toEqual(first.clicks().map((click) => click.body.event_id))
+    expect(readOutbox()).toEqual([])
+  })
+
+  it('retries a 5xx on this page with backoff, and drops a 4xx', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] })
+    let failures = 2
+    const api = fakeApi(() => (failures-- > 0 ? { status: 503, data: { error: 'busy' } } : undefined!))
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await expect(tracker.trackClick()).resolves.toMatchObject({ ok: false, status: 503, queued: true })
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(api.clicks()).toHaveLength(3)
+    expect(new Set(api.clicks().map((click) => click.body.event_id)).size).toBe(1)
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    expect(readOutbox()).toEqual([])
+
+    clearBrowserState()
+    const refused = fakeApi(() => ({ status: 400, data: { error: 'Referral link not found' } }))
+    await expect(start('https://www.shop.test/?aff=NOPE', refused).tracker.trackClick()).resolves.toMatchObject({ ok: false, status: 400 })
+    expect(readOutbox()).toEqual([])
+  })
+
+  it('sends what waits when the browser comes back online', async () => {
+    let online = false
+    const api = fakeApi(() => {
+      if (!online) throw new TypeError('Failed to fetch')
+      return undefined!
+    })
+    await start('https://www.shop.test/?aff=P1', api).tracker.trackClick()
+    online = true
+    window.dispatchEvent(new Event('online'))
+    await vi.waitFor(() => expect(readCookie(CLICK_COOKIE)).toBe('clk_1'))
+    expect(api.clicks()).toHaveLength(2)
+  })
+
+  it('keeps a lead too, and gives it the click id once the click is through', async () => {
+    let online = false
+    const api = fakeApi(() => {
+      if (!online) throw new TypeError('Failed to fetch')
+      return undefined!
+    })
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await expect(tracker.signup('user_1', 'a@b.co')).resolves.toMatchObject({ ok: false, queued: true })
+    // Signing up again while the lead waits does not queue a second one.
+    await tracker.signup('user_1', 'a@b.co')
+    expect(readOutbox().map((item) => item.type)).toEqual(['click', 'lead'])
+
+    online = true
+    start('https://app.shop.test/', api)
+    await vi.waitFor(() => expect(readOutbox()).toEqual([]))
+    const leads = api.leads()
+    expect(leads.at(-1)!.body).toMatchObject({ customer_key: 'user_1', click_id: 'clk_1' })
+    expect(new Set(leads.map((lead) => lead.body.event_id)).size).toBe(1)
+    await expect(tracker.signup('user_1')).resolves.toMatchObject({ skipped: 'already-sent' })
+  })
+
+  it('still sends, once, when storage is unavailable', async () => {
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
+      throw new DOMException('denied', 'SecurityError')
+    })
+    const { tracker, api } = start('https://www.shop.test/?aff=P1')
+    await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
+    expect(api.clicks()).toHaveLength(1)
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
   })
 })
 

@@ -22,12 +22,23 @@ function expireVisibleCookies(): void {
   }
 }
 
+// Window listeners added since the last clear: a new page would not have them.
+const listeners: Array<Parameters<typeof window.removeEventListener>> = []
+const addEventListener = window.addEventListener.bind(window)
+window.addEventListener = ((...args: Parameters<typeof window.addEventListener>) => {
+  listeners.push(args)
+  addEventListener(...args)
+}) as typeof window.addEventListener
+
 /**
- * Clears the cookies of every page visited since the last call and the page's in-flight
- * reports, and leaves the window on localhost.
+ * Leaves the window as a new page would find it: clears the cookies of every page visited
+ * since the last call, the page's in-flight reports, its window listeners and its storage
+ * (the outbox), and goes back to localhost.
  */
 export function clearBrowserState(): void {
+  for (const args of listeners.splice(0)) window.removeEventListener(...args)
   delete (window as { __affitor?: unknown }).__affitor
+  localStorage.clear()
   for (const url of visited) {
     setPage(url)
     expireVisibleCookies()
