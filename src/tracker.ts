@@ -171,17 +171,20 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   }
 
   /**
-   * Delivers the queued events due by `due` and not already on their way, oldest first, so
-   * that the server sees clicks in the order they happened; `own` (just queued) goes in any case.
+   * Delivers the queued events due by `due` (`own`, just queued, in any case) and every older
+   * one with them, oldest first, so that the server sees a click before the lead that follows
+   * it. Events already on their way are not waited for.
    */
   async function flush(own?: Queued, due = Date.now()): Promise<TrackResult> {
     let answer = skip('no-code')
     const list = readOutbox()
     // Without storage the event still goes, once.
     if (own && !list.some((item) => item.id == own.id)) list.push(own)
-    for (const item of list) {
+    let last = -1
+    list.forEach((item, i) => (item.id == (own && own.id) || item.next <= due) && (last = i))
+    for (const item of list.slice(0, last + 1)) {
       const mine = own && item.id == own.id
-      if (!mine && (item.id in pending || item.next > due)) continue
+      if (!mine && item.id in pending) continue
       const result = await single(item.id, () => deliver(item))
       if (mine) answer = result
     }
