@@ -2,6 +2,7 @@ import { requireAllowedOrigin } from './cors'
 import { rememberAnswer, replayedAnswer } from './event-ids'
 import { optionalObject, optionalProgramId, optionalString } from './fields'
 import { badRequest, type Route } from './http'
+import type { Click, State } from './records'
 import type { Partner, Program } from './seed'
 import type { ReferenceStore } from './store'
 
@@ -58,9 +59,26 @@ export const trackClick: Route = async (ctx) => {
       created_at: createdAt,
       request: body,
     })
+    attachWaitingLeads(state, program.id, body.session_id, { id, visitor_id: visitorId, partner_code: partner.code }, createdAt)
     const answer = { success: true, click_id: id, partner_code: partner.code, cookie_window_days: program.window_days }
     return { status: 200, body: rememberAnswer(state, 'click', eventId, answer) }
   })
+}
+
+/**
+ * Ties a click that arrived late (the browser queued it while the endpoint was down, or it was
+ * sent from another subdomain) to the customers whose leads came first without a click, in the
+ * same browser session: the `session_id` the tracker keeps in a cookie shared by the site.
+ */
+function attachWaitingLeads(state: State, programId: string, sessionId: unknown, click: Pick<Click, 'id' | 'visitor_id' | 'partner_code'>, at: string): void {
+  if (typeof sessionId != 'string' || !sessionId) return
+  for (const lead of state.leads) {
+    if (lead.program_id != programId || lead.click_id || lead.request.session_id != sessionId) continue
+    const customer = state.customers.find((candidate) => candidate.id == lead.customer_id)
+    if (!customer || customer.visitor_id) continue
+    customer.visitor_id = click.visitor_id
+    Object.assign(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: at })
+  }
 }
 
 /**

@@ -115,6 +115,22 @@ describe('POST /api/v1/track/click', () => {
     expect((await server.events('click')).map((click) => click.program_id)).toEqual(['1', 'two', 'two'])
   })
 
+  it('ties a late click to the leads that came first without one in the same session', async () => {
+    const server = await startTestServer()
+    await server.lead({ customer_key: 'early', session_id: 's1' })
+    await server.lead({ customer_key: 'other_session', session_id: 's2' })
+    const { click_id } = (await server.click('P1', { session_id: 's1' })).body
+    const leads = await server.events('lead')
+    expect(leads.map((lead) => [lead.customer_key, lead.click_id, lead.partner_code])).toEqual([
+      ['early', click_id, 'P1'],
+      ['other_session', null, null],
+    ])
+    expect((await server.sale({ transaction_id: 't1', amount_cents: 1_000, customer_key: 'early' })).body).toMatchObject({ attributed: true, partner_code: 'P1' })
+    // A customer tied to a click keeps it: a later click of the session is the visitor's, not a new tie.
+    await server.click('P2', { session_id: 's1' })
+    expect((await server.events('lead'))[0].partner_code).toBe('P1')
+  })
+
   it('answers a repeated event_id with the original answer and records nothing new', async () => {
     const server = await startTestServer()
     const first = await server.click('P1', { event_id: 'evt-1' })
