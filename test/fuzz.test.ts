@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { readPartnerCode } from '../src/attribution'
 import { CLICK_COOKIE, createCookieStorage, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
+import { OUTBOX_KEY, readOutbox } from '../src/outbox'
 import { signupError } from '../src/signup'
 import { createTracker } from '../src/tracker'
 import type { Transport } from '../src/transport'
@@ -119,6 +120,30 @@ describe('fuzz', () => {
     // The generated cases did reach the network and the cookie, not only the early refusals.
     expect(sent).toBeGreaterThan(RUNS / 4)
     expect(stored).toBeGreaterThan(0)
+  })
+
+  it('survives any outbox another script left in localStorage, and leaves a valid one', async () => {
+    const stored = fc.oneof(
+      fc.json(),
+      hostileString,
+      fc.array(fc.record({ id: hostileValue, type: fc.constantFrom('click', 'lead', 'sale', '__proto__'), body: fc.anything({ maxDepth: 2 }), at: fc.oneof(fc.integer(), fc.constant(Date.now())), tries: hostileValue, next: hostileValue }, { requiredKeys: [] }), { maxLength: 5 }).map((list) => JSON.stringify(list)),
+    )
+    await fc.assert(
+      fc.asyncProperty(stored, async (garbage) => {
+        clearBrowserState()
+        localStorage.setItem(OUTBOX_KEY, garbage)
+        const read = readOutbox()
+        expect(Array.isArray(read)).toBe(true)
+        setPage('https://www.shop.test/?aff=P1')
+        const transport: Transport = { send: async () => ({ status: 200, data: { success: true, click_id: 'clk_1' } }) }
+        const tracker = createTracker({ programId: 1, transport })
+        expect(typeof (await tracker.trackClick()).ok).toBe('boolean')
+        expect(typeof (await tracker.signup('user_1')).ok).toBe('boolean')
+        expect(Array.isArray(readOutbox())).toBe(true)
+        validState()
+      }),
+      { numRuns: RUNS },
+    )
   })
 
   it('keeps the script tag running whatever the page pushes into its queues', async () => {
