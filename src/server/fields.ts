@@ -92,3 +92,10 @@ export function optionalProgramId(body: Body, field: string, name = field): stri
   if (typeof value != 'string') throw badRequest(`${name} must be a string or a number`)
   return value.trim()
 }
+
+/** The `transaction_id` that sales and refunds require: a non-blank, id-sized string. */
+export function requiredTransactionId(body: Body): string {
+  const value = body.transaction_id
+  if (typeof value != 'string' || !value.trim()) throw badRequest('transaction_id is required and must be a string')
+  return optionalString(body, 'transaction_id')!
+}

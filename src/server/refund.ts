@@ -1,5 +1,5 @@
 import { reversedCommissionCents } from './attribution-rules'
-import { optionalInteger, optionalString } from './fields'
+import { optionalInteger, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from './http'
 import type { Body, Refund, RefundStatus, Sale } from './records'
 import { findSale } from './sale'
@@ -28,9 +28,7 @@ export interface RefundInput {
 export const trackRefund: Route = async (ctx) => {
   const program = requireApiKey(ctx)
   const body = await ctx.json()
-  const transactionId = body.transaction_id
-  if (typeof transactionId != 'string' || !transactionId.trim()) throw badRequest('transaction_id is required and must be a string')
-  optionalString(body, 'transaction_id')
+  const transactionId = requiredTransactionId(body)
   const amount = optionalInteger(body, 'refund_amount_cents', 0, 'refund_amount_cents must be a non-negative integer')
   const reason = optionalString(body, 'refund_reason')
   const refundId = optionalString(body, 'refund_id')

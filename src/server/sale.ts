@@ -1,5 +1,5 @@
 import { attribute, commissionCents, DAY_MS } from './attribution-rules'
-import { optionalArray, optionalBoolean, optionalChoice, optionalObject, optionalString } from './fields'
+import { optionalArray, optionalBoolean, optionalChoice, optionalObject, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from './http'
 import type { Body, Sale, State } from './records'
 import type { Program } from './seed'
@@ -38,9 +38,7 @@ export const findSale = (state: Readonly<State>, programId: string, transactionI
 export const trackSale: Route = async (ctx) => {
   const program = requireApiKey(ctx)
   const body = await ctx.json()
-  const transactionId = body.transaction_id
-  if (typeof transactionId != 'string' || !transactionId.trim()) throw badRequest('transaction_id is required and must be a string')
-  optionalString(body, 'transaction_id')
+  const transactionId = requiredTransactionId(body)
   const amount = body.amount_cents
   if (typeof amount != 'number' || !Number.isSafeInteger(amount) || amount < 1) throw badRequest('amount_cents is required and must be a positive integer')
   const customerKey = optionalString(body, 'customer_key')
