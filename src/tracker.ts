@@ -258,9 +258,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       const error = signupError(customerKey, email)
       if (error) return fail(error)
       if (sentLeads().includes(keyTag(customerKey))) return skip('already-sent')
-      // A lead for this customer still in the outbox is delivered rather than queued twice.
-      const waiting = readOutbox().find((item) => item.type == 'lead' && item.body.customer_key == customerKey)
-      return single('l' + customerKey, () => (waiting ? flush(waiting) : reportLead(customerKey, email)))
+      return single('l' + customerKey, () => reportLead(customerKey, email))
     },
     getClickId: () => readCookie(CLICK_COOKIE) || null,
     getData: () => attributionData(programId),
@@ -271,7 +269,9 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     addEventListener('online', () => flush(undefined, Infinity))
     if (readOutbox().length) flush(undefined, Infinity)
   }
-  if (opts.autoTrack) tracker.trackClick()
+  const track = () => tracker.trackClick()
+  // A prerendered page (speculation rules) may never be shown: its landing counts once it is.
+  if (opts.autoTrack) noDom || !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track, { once: true })
   return tracker
 }
 
