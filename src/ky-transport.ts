@@ -4,16 +4,15 @@ import type { Transport } from './transport'
 /** Options for {@link createKyTransport}. */
 export interface KyTransportOptions {
   /**
-   * Milliseconds before one attempt is abandoned. A timed-out event is not retried: the
-   * server may have stored it already.
+   * Milliseconds before one attempt is abandoned. ky does not retry a timed-out attempt; the
+   * tracker keeps the event queued and sends it again later.
    * @default 10000
    */
   timeout?: number
   /**
-   * Retries after the first attempt, on network errors and on 408, 429 and 503 (answers that
-   * mean the event was not processed), with exponential backoff and jitter, honouring
-   * `Retry-After`. A 500, 502 or 504 may come after the server stored the event, so it is not
-   * retried.
+   * Retries after the first attempt, on network errors and on 408, 429, 500, 502, 503 and 504,
+   * with exponential backoff and jitter, honouring `Retry-After`. Safe even when the server
+   * stored the event before failing: every event carries an `event_id`, stored once.
    * @default 2
    */
   retry?: number
@@ -41,7 +40,7 @@ export function createKyTransport(options: KyTransportOptions = {}): Transport {
     retry: {
       limit: options.retry ?? 2,
       methods: ['post'],
-      statusCodes: [408, 429, 503],
+      statusCodes: [408, 429, 500, 502, 503, 504],
       backoffLimit: 5_000,
       jitter: true,
     },

@@ -47,13 +47,19 @@ describe('createKyTransport', () => {
     expect(attempts).toHaveLength(2)
   })
 
-  it('does not retry a 500, 502 or 504: the server may have stored the event', async () => {
+  it('retries a 500, 502 and 504 too: the event id keeps a repeat from counting twice', async () => {
     for (const status of [500, 502, 504]) {
       const { instance, attempts } = scriptedKy([json(status, { error: 'failed' }), json(200, { success: true })])
       const transport = createKyTransport({ ky: instance, retry: 2 })
-      await expect(transport.send('http://api.test/x', {})).resolves.toEqual({ status, data: { error: 'failed' } })
-      expect(attempts).toHaveLength(1)
+      await expect(transport.send('http://api.test/x', { event_id: 'e1' })).resolves.toEqual({ status: 200, data: { success: true } })
+      expect(attempts).toHaveLength(2)
     }
+  })
+
+  it('does not retry a 501: the endpoint will not change its mind', async () => {
+    const { instance, attempts } = scriptedKy([json(501, { error: 'no' }), json(200, { success: true })])
+    await expect(createKyTransport({ ky: instance }).send('http://api.test/x', {})).resolves.toEqual({ status: 501, data: { error: 'no' } })
+    expect(attempts).toHaveLength(1)
   })
 
   it('does not retry a 4xx answer', async () => {
