@@ -2,12 +2,12 @@
 const PARTNER_CODE = /^[\w.~-]{1,64}$/
 
 /**
- * The partner code in the `param` parameter of a query string (`location.search`), trimmed,
- * or `null` when it is absent, longer than 64 characters, or holds other characters than
- * `A-Z a-z 0-9 _ . ~ -`.
+ * The partner code in the `param` query parameter of an absolute `url`, decoded once and
+ * trimmed, or `null` when it is absent, longer than 64 characters, or holds other characters
+ * than `A-Z a-z 0-9 _ . ~ -`. Throws only when `url` is not an absolute URL.
  */
-export function readPartnerCode(search: string, param: string): string | null {
-  const code = (new URLSearchParams(search).get(param) || '').trim()
+export function readPartnerCode(url: string, param: string): string | null {
+  const code = (new URL(url).searchParams.get(param) || '').trim()
   return PARTNER_CODE.test(code) ? code : null
 }
 

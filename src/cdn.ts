@@ -3,7 +3,7 @@
  * Reads the script tag's data attributes, starts tracking, installs `window.affitor`
  * and replays the calls queued before it loaded.
  */
-import { normalizeOptions } from './options'
+import { normalizeOptions, type TrackerOptions } from './options'
 import { startTracker, type Tracker } from './tracker'
 
 type Call = ArrayLike<unknown>
@@ -20,34 +20,36 @@ function start() {
   if (stub && stub.trackClick) return // loaded twice: the first copy keeps running
   // Set for every classic script, defer and async included, while it first runs.
   const script = document.currentScript as HTMLScriptElement | null
-  const data = (script && script.dataset) || {}
-  if (!data.affitorProgramId) {
-    console.error('[affitor] data-affitor-program-id is missing')
-    return
-  }
-  // Present (even empty) means on, but for an explicit "false".
-  const debug = data.affitorDebug != null && data.affitorDebug != 'false'
-  if (!__DEV__ && debug) console.info('[affitor] logs are in affitor-tracker.debug.js')
-  const tracker = startTracker(normalizeOptions({
-    programId: data.affitorProgramId,
-    apiBase: data.affitorApiBase,
-    cookieDomain: data.affitorCookieDomain,
-    param: data.affitorParam,
-    debug,
-  }))
+  const tracker = startTracker(normalizeOptions(scriptOptions((script && script.dataset) || {})))
   // Whatever a page pushes, nothing is thrown back into it; unknown methods are ignored.
   const run = (call: Call) => {
     try {
       const [method, ...args] = Array.from(call) as [Method, ...unknown[]]
       // Own methods only: `constructor` or `toString` from a page's queue are not calls.
-      if ({}.hasOwnProperty.call(tracker, method)) return (tracker[method] as (...args: unknown[]) => unknown)(...args)
+      if (tracker.hasOwnProperty(method)) return (tracker[method] as (...args: unknown[]) => unknown)(...args)
       __DEV__ && console.error('[affitor] unknown method', method)
     } catch {}
   }
-  const queued = [...(stub && Array.isArray(stub.q) ? stub.q : []), ...(Array.isArray(w.affitorQueue) ? w.affitorQueue : [])]
+  // Arrays of calls; anything else a page left there becomes one call that does nothing.
+  const queued: Call[] = ([] as Call[]).concat((stub && stub.q) || [], (w.affitorQueue as Call[]) || [])
   w.affitor = Object.assign((...call: unknown[]) => run(call), tracker)
   w.affitorQueue = { push: run }
   queued.forEach(run)
+}
+
+/**
+ * The options written as `data-affitor-*` attributes: `data-affitor-cookie-domain="shop.com"` is
+ * `cookieDomain: "shop.com"`. An attribute present without a value, or `"true"`, is `true`;
+ * `"false"` is `false`. Every option but `transport` (code cannot be written in an attribute).
+ */
+export function scriptOptions(data: DOMStringMap): TrackerOptions {
+  const options: Record<string, unknown> = {}
+  for (const key in data) {
+    const value = data[key]
+    if (/^affitor[A-Z]/.test(key)) options[key[7].toLowerCase() + key.slice(8)] = value != 'false' && (value || true)
+  }
+  delete options.transport
+  return options as unknown as TrackerOptions
 }
 
 try {

@@ -4,20 +4,30 @@ import Cookies from 'js-cookie'
 export const CLICK_COOKIE = 'affitor_click_id'
 /** Cookie holding the partner code the stored click belongs to. */
 export const PARTNER_COOKIE = 'affitor_partner_code'
-/** Cookie holding tags (see `keyTag`) of the last customer keys whose leads were delivered. */
+/** Cookie holding the tag (see `keyTag`) of the last customer key whose lead was delivered. */
 export const LEAD_COOKIE = 'affitor_lead'
 /** Session cookie holding the visit's `session_id`, shared by the site's subdomains. */
 export const SESSION_COOKIE = 'affitor_session_id'
 
 const PROBE_COOKIE = 'affitor_probe'
 
-/** The tracker's only way to cookies: attributes are decided once, nothing here throws. */
+/**
+ * The tracker's only way to cookies: attributes are decided once, nothing here throws.
+ *
+ * Cookies that outlive the session are mirrored in localStorage under the same name, with
+ * their expiry: when the cookie is gone (cleared by the visitor, blocked, capped by the
+ * browser) while the mirror is still valid, reading restores the value and writes the cookie
+ * again. localStorage is per origin, so a mirror helps the subdomain that wrote it.
+ */
 export interface CookieStorage {
-  /** The `Domain` attribute in use, or `undefined` for a host-only cookie. */
+  /** The `Domain` attribute in use, or `undefined` for a host-only cookie; known after the first write. */
   domain: string | undefined
+  /** The cookie's value, else its valid localStorage mirror (which restores the cookie), else `undefined`. */
   get(name: string): string | undefined
-  /** Writes a cookie that lives `days` days (a session cookie without `days`); returns `value`. */
+  /** Writes a cookie that lives `days` days (a session cookie without `days`), and its mirror; returns `value`. */
   set(name: string, value: string, days?: number): string
+  /** Deletes a cookie and its mirror. */
+  remove(name: string): void
 }
 
 /** Reads one cookie; `undefined` when it is missing, unreadable, or there is no document. */
@@ -40,34 +50,66 @@ export function readCookie(name: string): string | undefined {
  */
 export function detectCookieDomain(hostname: string): string | undefined {
   const labels = hostname.split('.')
-  for (let i = labels.length - 2; i >= 0; i--) {
-    const domain = labels.slice(i).join('.')
-    Cookies.set(PROBE_COOKIE, domain, { domain })
-    if (readCookie(PROBE_COOKIE) == domain) {
-      Cookies.remove(PROBE_COOKIE, { domain })
-      return domain
+  try {
+    for (let i = labels.length - 2; i >= 0; i--) {
+      const domain = labels.slice(i).join('.')
+      Cookies.set(PROBE_COOKIE, domain, { domain })
+      if (readCookie(PROBE_COOKIE) == domain) {
+        Cookies.remove(PROBE_COOKIE, { domain })
+        return domain
+      }
     }
+  } catch {
+    // Cookies blocked: no domain to find.
   }
 }
 
 /**
  * Cookie storage for the current page: `path=/`, `SameSite=Lax`, `Secure` on https,
- * on `cookieDomain` when given, else on the detected broadest domain.
+ * on `cookieDomain` when given, else on the detected broadest domain. Nothing is written,
+ * not even the probe that detects the domain, before the first `set` or `remove`.
  */
 export function createCookieStorage(cookieDomain?: string): CookieStorage {
-  let domain = cookieDomain
-  try {
-    domain ||= detectCookieDomain(location.hostname)
-  } catch {}
-  const cookies = Cookies.withAttributes({ path: '/', sameSite: 'Lax', secure: location.protocol == 'https:', domain })
-  return {
-    domain,
-    get: readCookie,
-    set(name, value, days) {
+  let jar: typeof Cookies | undefined
+  // Built on first use, so that a page waiting for consent gets no probe cookie either.
+  const cookies = () =>
+    (jar ||= Cookies.withAttributes({
+      path: '/',
+      sameSite: 'Lax',
+      secure: location.protocol == 'https:',
+      domain: (storage.domain = cookieDomain || detectCookieDomain(location.hostname)),
+    }))
+  const storage: CookieStorage = {
+    domain: cookieDomain,
+    get(name) {
+      const value = readCookie(name)
+      if (value) return value
       try {
-        cookies.set(name, value, { expires: days })
-      } catch {}
+        const [saved, until] = JSON.parse(localStorage.getItem(name)!)
+        const days = (until - Date.now()) / 864e5
+        if (days > 0 && typeof saved == 'string') return storage.set(name, saved, days)
+      } catch {
+        // No mirror, storage disabled, or garbage in it.
+      }
+    },
+    set(name, value, days) {
+      attempt(() => cookies().set(name, value, { expires: days }))
+      // Written even when the cookie is refused: then the mirror is all there is.
+      if (days) attempt(() => localStorage.setItem(name, JSON.stringify([value, Date.now() + days * 864e5])))
       return value
     },
+    remove(name) {
+      attempt(() => cookies().remove(name))
+      attempt(() => localStorage.removeItem(name))
+    },
   }
+  return storage
+}
+
+
+/** Runs `write`, ignoring what it throws: `document.cookie` in a sandboxed frame, localStorage when disabled or full. */
+function attempt(write: () => unknown): void {
+  try {
+    write()
+  } catch {}
 }

@@ -42,6 +42,26 @@ export interface TrackerOptions {
    */
   transport?: Transport
   /**
+   * Store and send nothing (no cookie, no localStorage, no request) until `grantConsent()`.
+   * Meanwhile the landing's partner code and any `signup()` are held in memory only, and made
+   * on consent; `revokeConsent()` deletes what was stored. The choice is remembered in the
+   * cookie `affitor_consent` for 180 days.
+   * @default false
+   */
+  requireConsent?: boolean
+  /**
+   * Treat a visitor whose browser sends Global Privacy Control (`navigator.globalPrivacyControl`)
+   * as not consenting, as with `requireConsent`: `grantConsent()` still opts them in.
+   * @default false
+   */
+  honorGpc?: boolean
+  /**
+   * Treat a visitor whose browser sends Do Not Track (`navigator.doNotTrack == "1"`) as not
+   * consenting, as with `requireConsent`: `grantConsent()` still opts them in.
+   * @default false
+   */
+  honorDnt?: boolean
+  /**
    * Log each decision to the console under `[affitor]`. Only the development build logs: the
    * npm package's `development` export condition (Vite, webpack in development mode) and
    * `affitor-tracker.debug.js`; production builds leave the logging code out.
@@ -51,8 +71,8 @@ export interface TrackerOptions {
 }
 
 /** Options after defaults are applied. */
-export type NormalizedOptions = Required<Omit<TrackerOptions, 'cookieDomain' | 'programId' | 'debug'>> &
-  Pick<TrackerOptions, 'cookieDomain' | 'debug'> & { programId: string }
+export type NormalizedOptions = Required<Pick<TrackerOptions, 'apiBase' | 'param' | 'autoTrack' | 'transport'>> &
+  Omit<TrackerOptions, 'apiBase' | 'param' | 'autoTrack' | 'transport' | 'programId'> & { programId: string }
 
 /** The defaults every option falls back to. */
 export const DEFAULTS = Object.freeze({

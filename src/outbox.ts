@@ -34,11 +34,11 @@ export const MAX_BACKOFF_MS = 5 * 60_000
  */
 export function readOutbox(now = Date.now()): Queued[] {
   try {
-    return JSON.parse(localStorage.getItem(OUTBOX_KEY) || '[]').filter(
+    return JSON.parse(localStorage.getItem(OUTBOX_KEY)!).filter(
       (item: Queued) => item && /^(click|lead)$/.test(item.type) && item.body && now - item.at < MAX_QUEUED_AGE_MS,
     )
   } catch {
-    // Storage disabled (some private modes, sandboxed frames) or not JSON.
+    // Nothing stored (null has no filter), storage disabled (some private modes, sandboxed frames), or not JSON.
     return []
   }
 }

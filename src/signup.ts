@@ -8,7 +8,7 @@ const invalid = (value: unknown) => typeof value != 'string' || value.length > M
 
 /** Why `signup()` refuses its arguments, or `undefined` when they are fine. */
 export function signupError(customerKey: unknown, email: unknown): string | undefined {
-  if (invalid(customerKey) || !(customerKey as string).trim()) return 'customerKey must be 1 to 256 characters'
+  if (invalid(customerKey) || !(customerKey as string).trim()) return 'invalid customerKey'
   if (email != null && email !== '' && (invalid(email) || !EMAIL.test(email as string))) return 'invalid email'
 }
 

@@ -31,5 +31,5 @@ export function getClickId(): string | null {
 
 /** The visitor's attribution. Reads the cookies even before `init()` (`programId` is then `null`). */
 export function getData(): AttributionData {
-  return instance ? instance.getData() : attributionData(null)
+  return instance ? instance.getData() : attributionData(null, readCookie)
 }

@@ -1,5 +1,6 @@
 import { clickSkipReason, readPartnerCode } from './attribution'
-import { CLICK_COOKIE, createCookieStorage, type CookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
+import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, SESSION_COOKIE } from './cookie-storage'
+import { allowedWithoutChoice, CONSENT_COOKIE, CONSENT_DAYS } from './consent'
 import { createLogger } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
 import { backoff, readOutbox, writeOutbox, type Queued } from './outbox'
@@ -12,6 +13,7 @@ export type SkipReason =
   | 'no-code' // no partner code in the URL
   | 'same-partner' // this partner's click is already stored
   | 'already-sent' // this customer's lead was already delivered from this browser
+  | 'no-consent' // consent is required and not given: held in memory, made on grantConsent()
 
 /** A tracking API answer as the protocol describes it; any field may be missing. */
 export type Answer = Record<string, unknown> & {
@@ -66,6 +68,17 @@ export interface Tracker {
   getClickId(): string | null
   /** The visitor's attribution as data. */
   getData(): AttributionData
+  /**
+   * Records the visitor's consent (cookie `affitor_consent=1`, 180 days) and makes the calls
+   * held while it was pending: the landing's click, then the signups.
+   */
+  grantConsent(): void
+  /**
+   * Records the refusal (`affitor_consent=0`), forgets the held calls and deletes everything
+   * the tracker stored: the attribution cookies, their localStorage copies and the outbox.
+   * Nothing is stored or sent afterwards, until `grantConsent()`.
+   */
+  revokeConsent(): void
 }
 
 type Event = 'click' | 'lead'
@@ -76,9 +89,6 @@ export const DEFAULT_WINDOW_DAYS = 60
 /** How long `signup()` waits for a click still in flight before sending the lead without it. */
 export const CLICK_WAIT_MS = 3000
 
-/** How many delivered leads the browser remembers, to send each customer key once. */
-const LEADS_REMEMBERED = 10
-
 /**
  * Reports in flight for the whole page, by key, so that two trackers (the script tag and the
  * npm package, a framework mounting twice) join one request instead of sending two clicks.
@@ -87,10 +97,10 @@ const inFlight = (): Record<string, Promise<TrackResult>> => ((window as any).__
 
 const skip = (skipped: SkipReason): TrackResult => ({ ok: true, status: 0, skipped })
 
-/** The visitor's attribution read from the cookies; all `null` without a document. */
-export function attributionData(programId: string | null): AttributionData {
-  const clickId = readCookie(CLICK_COOKIE) || null
-  return { clickId, partnerCode: readCookie(PARTNER_COOKIE) || null, programId, hasAttribution: !!clickId }
+/** The visitor's attribution, its cookies read by `read`. */
+export function attributionData(programId: string | null, read: (name: string) => string | undefined): AttributionData {
+  const clickId = read(CLICK_COOKIE) || null
+  return { clickId, partnerCode: read(PARTNER_COOKIE) || null, programId, hasAttribution: !!clickId }
 }
 
 /**
@@ -104,99 +114,97 @@ export function attributionData(programId: string | null): AttributionData {
  * await tracker.signup(user.id, user.email)
  */
 export function createTracker(options: TrackerOptions): Tracker {
-  return startTracker(normalizeOptions(options))
+  const opts = normalizeOptions(options)
+  return typeof document == 'object' ? startTracker(opts) : serverTracker(opts.programId)
 }
 
 /**
- * The tracker proper. Without a DOM (server-side rendering) it touches nothing: reports
- * resolve as skipped `'no-dom'` and the getters read no cookies.
+ * Without a DOM (server-side rendering) the tracker touches nothing: reports resolve as
+ * skipped `'no-dom'` and the getters read no cookies.
  */
+function serverTracker(programId: string): Tracker {
+  const noDom = async () => skip('no-dom')
+  const nothing = () => undefined
+  return { trackClick: noDom, signup: noDom, getClickId: () => null, getData: () => attributionData(programId, nothing), grantConsent: nothing, revokeConsent: nothing }
+}
+
+/** The tracker proper, in a page. */
 export function startTracker(opts: NormalizedOptions): Tracker {
   const { programId } = opts
-  const noDom = typeof document != 'object'
   const log = createLogger(opts.debug)
-  const cookies = noDom ? ({} as CookieStorage) : createCookieStorage(opts.cookieDomain)
-  __DEV__ && log('cookie domain', cookies.domain || '(host-only)')
+  const cookies = createCookieStorage(opts.cookieDomain)
   const sessionId = () => cookies.get(SESSION_COOKIE) || cookies.set(SESSION_COOKIE, randomId())
   // In-flight reports by key (the click, or a lead per customer key): a repeated call joins them.
-  const pending = noDom ? {} : inFlight()
+  const pending = inFlight()
   const CLICK = 'c' + programId
-  const sentLeads = () => (readCookie(LEAD_COOKIE) || '').split('.')
-
-  /** Sends one event and reads the answer; never rejects. */
-  async function send(event: Event, body: Record<string, unknown>): Promise<TrackResult & { data: Answer }> {
-    let status = 0
-    let data: Answer = {}
-    let error: unknown
-    try {
-      const response = await opts.transport.send(opts.apiBase + '/api/v1/track/' + event, body)
-      status = response.status
-      data = (response.data || {}) as Answer
-      // Status 0 is a beacon: handed to the browser, no answer to read.
-      if (!status || (status > 199 && status < 300 && data.success !== false)) {
-        __DEV__ && log(event, 'delivered', status, data)
-        return { ok: true, status, data }
-      }
-      error = data.error || data.message || 'HTTP ' + status
-    } catch (thrown) {
-      error = thrown
-    }
-    __DEV__ && log(event, 'failed', status, error)
-    return { ...fail(String(error), status), data }
+  const codeIn = (url: string) => readPartnerCode(url, opts.param)
+  const byDefault = allowedWithoutChoice(opts)
+  const consented = () => {
+    const choice = cookies.get(CONSENT_COOKIE)
+    return choice ? choice == '1' : byDefault
   }
+  // Calls made while consent is pending, by key (the click, a lead per customer key), in memory only.
+  let held: Record<string, () => unknown> = {}
 
   /**
-   * Delivers one queued event and settles it in the outbox: gone once the server answered,
-   * kept with a backoff when it may succeed later (no answer, 408, 429, 5xx).
+   * Sends one queued event and settles it in the outbox: gone once the server answered,
+   * kept with a backoff when it may succeed later (no answer, 408, 429, 5xx). Never rejects.
    */
   async function deliver(item: Queued): Promise<TrackResult> {
-    const { body } = item
+    const { type, body } = item
     // A lead queued before its click was answered takes the click id once there is one.
-    if (item.type == 'lead') body.click_id ||= cookies.get(CLICK_COOKIE)
-    const result = await send(item.type, body)
-    const { status } = result
-    const again = !result.ok && (!status || status == 408 || status == 429 || status > 499)
+    if (type == 'lead') body.click_id ||= cookies.get(CLICK_COOKIE)
+    const result: TrackResult = { ok: false, status: 0 }
+    try {
+      const response = await opts.transport.send(opts.apiBase + '/api/v1/track/' + type, body)
+      const status = (result.status = response.status)
+      const data = (result.data = (response.data || {}) as Answer)
+      // Status 0: handed off with no answer to read (a beacon).
+      result.ok = !status || (status > 199 && status < 300 && data.success !== false)
+      if (!result.ok) result.error = String(data.error || data.message || 'HTTP ' + status)
+    } catch (error) {
+      result.error = String(error)
+    }
+    const { ok, status } = result
+    __DEV__ && log(type, ok ? 'delivered' : 'failed', status, result.error || result.data)
+    const again = !ok && (!status || status == 408 || status == 429 || status > 499)
     if (again) {
-      const { next } = Object.assign(item, { next: Date.now() + backoff(++item.tries) })
+      result.queued = true
+      const next = (item.next = Date.now() + backoff(++item.tries))
       // Timers round to whole milliseconds: flush what is due by the time this one was set for.
-      setTimeout(() => flush(undefined, next), next - Date.now())
+      setTimeout(flush, next - Date.now(), next)
     }
     // Read again: another tab, or this one meanwhile, may have changed the outbox.
     writeOutbox(readOutbox().flatMap((other) => (other.id != item.id ? [other] : again ? [item] : [])))
-    if (result.ok) {
-      if (item.type == 'lead') rememberLead(body.customer_key as string)
-      else storeClick(readPartnerCode(new URL(body.affiliate_url as string).search, opts.param)!, result.data)
+    // An answer arriving after revokeConsent() stores nothing.
+    if (ok && consented()) {
+      // The last customer delivered, as a tag: a repeat is not sent again.
+      if (type == 'lead') cookies.set(LEAD_COOKIE, keyTag(body.customer_key as string), 400)
+      else storeClick(codeIn(body.affiliate_url as string)!, result.data!)
     }
-    return again ? { ...result, queued: true } : result
+    return result
   }
 
   /**
-   * Delivers the queued events due by `due` (`own`, just queued, in any case) and every older
-   * one with them, oldest first, so that the server sees a click before the lead that follows
-   * it. Events already on their way are not waited for.
+   * Delivers the queued events due by `due`, oldest first, so that the server sees a click
+   * before the lead that follows it; all but `except`, and those already on their way (they
+   * are not waited for). Nothing goes without consent: what waits from before stays.
    */
-  async function flush(own?: Queued, due = Date.now()): Promise<TrackResult> {
-    let answer = skip('no-code')
-    const list = readOutbox()
-    // Without storage the event still goes, once.
-    if (own && !list.some((item) => item.id == own.id)) list.push(own)
-    let last = -1
-    list.forEach((item, i) => (item.id == (own && own.id) || item.next <= due) && (last = i))
-    for (const item of list.slice(0, last + 1)) {
-      const mine = own && item.id == own.id
-      if (!mine && item.id in pending) continue
-      const result = await single(item.id, () => deliver(item))
-      if (mine) answer = result
-    }
-    return answer
+  async function flush(due: number, except?: string): Promise<void> {
+    if (consented()) for (const item of readOutbox()) if (item.next <= due && item.id != except && !(item.id in pending)) await single(item.id, () => deliver(item))
   }
 
-  /** Stores an event before sending it, then delivers what is due. */
-  function queue(type: Event, body: Record<string, unknown>): Promise<TrackResult> {
+  /**
+   * Stores an event before sending it, then delivers it after those waiting: a new event is
+   * a fresh chance for them, whatever the backoff said. Without storage it still goes, once.
+   */
+  async function queue(type: Event, body: Record<string, unknown>): Promise<TrackResult> {
+    // Consent may have been revoked while a lead waited for its click.
+    if (!consented()) return skip('no-consent')
     const id = randomId() + randomId()
     const item: Queued = { id, type, body: { ...body, event_id: id }, at: Date.now(), tries: 0, next: 0 }
     writeOutbox([...readOutbox(), item])
-    return flush(item)
+    return single(id, async () => (await flush(Infinity, id), deliver(item)))
   }
 
   function storeClick(code: string, { click_id: clickId, cookie_window_days: days }: Answer) {
@@ -206,21 +214,18 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     cookies.set(CLICK_COOKIE, clickId, lifetime)
     // The code as the URL spells it, so that the next landing compares equal.
     cookies.set(PARTNER_COOKIE, code, lifetime)
+    __DEV__ && log('click stored on', cookies.domain || '(host-only)')
   }
 
-  function rememberLead(customerKey: string) {
-    cookies.set(LEAD_COOKIE, [keyTag(customerKey), ...sentLeads()].slice(0, LEADS_REMEMBERED).join('.'), 400)
-  }
-
-  async function reportClick(): Promise<TrackResult> {
-    const code = readPartnerCode(location.search, opts.param)
+  async function reportClick(url: string): Promise<TrackResult> {
+    const code = codeIn(url)
     const stored = cookies.get(CLICK_COOKIE)
     const skipped = clickSkipReason(code, stored && cookies.get(PARTNER_COOKIE))
     __DEV__ && log('partner code', code, skipped ? 'skipped: ' + skipped : 'reporting')
     if (skipped) return skip(skipped)
     // Queued first: the landing is kept even if the request never leaves the page.
     return queue('click', {
-      affiliate_url: location.href,
+      affiliate_url: url,
       ...pageContext(),
       session_id: sessionId(),
       existing_click_id: stored,
@@ -244,34 +249,57 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     })
   }
 
+  /** Runs `report` as {@link single} does once consent allows it; until then holds it in memory. */
+  async function gate(key: string, report: () => Promise<TrackResult>): Promise<TrackResult> {
+    if (consented()) return single(key, report)
+    __DEV__ && log('consent pending: holding', key)
+    held[key] = () => single(key, report)
+    return skip('no-consent')
+  }
+
   /** Runs `report` once at a time per key, turning anything it throws into a failed result. */
   async function single(key: string, report: () => Promise<TrackResult>): Promise<TrackResult> {
-    if (noDom) return skip('no-dom')
     return (pending[key] ||= report()
       .catch((error) => fail(String(error)))
       .finally(() => delete pending[key]))
   }
 
   const tracker: Tracker = {
-    trackClick: () => single(CLICK, reportClick),
+    trackClick() {
+      // The landing as it is now: by the time consent comes, a SPA may have moved on.
+      const url = location.href
+      return gate(CLICK, () => reportClick(url))
+    },
     async signup(customerKey, email) {
       const error = signupError(customerKey, email)
       if (error) return fail(error)
-      if (sentLeads().includes(keyTag(customerKey))) return skip('already-sent')
-      return single('l' + customerKey, () => reportLead(customerKey, email))
+      if (cookies.get(LEAD_COOKIE) == keyTag(customerKey)) return skip('already-sent')
+      return gate('l' + customerKey, () => reportLead(customerKey, email))
     },
-    getClickId: () => readCookie(CLICK_COOKIE) || null,
-    getData: () => attributionData(programId),
+    getClickId: () => tracker.getData().clickId,
+    getData: () => attributionData(programId, cookies.get),
+    grantConsent() {
+      cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
+      const calls = held
+      held = {}
+      for (const key in calls) calls[key]()
+    },
+    revokeConsent() {
+      held = {}
+      for (const name of [CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE]) cookies.remove(name)
+      writeOutbox([])
+      cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
+    },
   }
-  if (!noDom) {
-    // What earlier page views could not deliver goes now, and whenever the browser is back
-    // online: both are fresh chances, whatever the backoff said.
-    addEventListener('online', () => flush(undefined, Infinity))
-    if (readOutbox().length) flush(undefined, Infinity)
-  }
-  const track = () => tracker.trackClick()
+  // What earlier page views could not deliver goes now, and whenever the browser is back
+  // online: both are fresh chances, whatever the backoff said.
+  const retry = () => flush(Infinity)
+  addEventListener('online', retry)
+  retry()
+  // trackClick uses no `this`: a listener may call it as it is.
+  const track = tracker.trackClick
   // A prerendered page (speculation rules) may never be shown: its landing counts once it is.
-  if (opts.autoTrack) noDom || !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track, { once: true })
+  if (opts.autoTrack) !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track)
   return tracker
 }
 

@@ -1,6 +1,6 @@
 /** What a transport hands back: the HTTP status and the parsed JSON body, if any. */
 export interface TransportResponse {
-  /** HTTP status; `0` when the event was handed to `sendBeacon`, which gives no answer. */
+  /** HTTP status; `0` when the event was handed off with no answer to read (a beacon): taken as delivered. */
   status: number
   /** The parsed JSON answer, or `undefined` when there was none or it was not JSON. */
   data?: unknown
@@ -24,22 +24,17 @@ export interface Transport {
 
 /**
  * The default transport: one `fetch` POST with `keepalive`, so an event survives the page
- * being left right after it was sent. Without `fetch` it falls back to `navigator.sendBeacon`.
+ * being left right after it was sent (the browser finishes the request on its own, as it does
+ * for `sendBeacon`, and unlike a beacon it reads the answer while the page is still there).
  */
 export const fetchTransport: Transport = {
   async send(url, body) {
-    const json = JSON.stringify(body)
-    if (typeof fetch == 'function') {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: json,
-        keepalive: true,
-      })
-      return { status: response.status, data: await response.json().catch(() => undefined) }
-    }
-    // A string goes as text/plain, which needs no CORS preflight: beacons cannot answer one.
-    if (!navigator.sendBeacon(url, json)) throw Error('sendBeacon failed')
-    return { status: 0 }
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      keepalive: true,
+    })
+    return { status: response.status, data: await response.json().catch(() => undefined) }
   },
 }

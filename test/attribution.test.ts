@@ -3,30 +3,30 @@ import { clickSkipReason, readPartnerCode } from '../src/attribution'
 
 describe('readPartnerCode', () => {
   it('reads the code from the named parameter', () => {
-    expect(readPartnerCode('?aff=PARTNER123', 'aff')).toBe('PARTNER123')
-    expect(readPartnerCode('?utm_source=x&ref=P_1.a~b-c', 'ref')).toBe('P_1.a~b-c')
+    expect(readPartnerCode('https://shop.test/?aff=PARTNER123', 'aff')).toBe('PARTNER123')
+    expect(readPartnerCode('https://shop.test/?utm_source=x&ref=P_1.a~b-c', 'ref')).toBe('P_1.a~b-c')
   })
 
   it('decodes once and trims', () => {
-    expect(readPartnerCode('?aff=%20P1%20', 'aff')).toBe('P1')
+    expect(readPartnerCode('https://shop.test/?aff=%20P1%20', 'aff')).toBe('P1')
     // %2541 decodes once to "%41", which is not a safe code: no double decoding to "A".
-    expect(readPartnerCode('?aff=%2541', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=%2541', 'aff')).toBeNull()
   })
 
   it('ignores a missing, empty, over-long or unsafe code', () => {
-    expect(readPartnerCode('', 'aff')).toBeNull()
-    expect(readPartnerCode('?aff=', 'aff')).toBeNull()
-    expect(readPartnerCode('?other=P1', 'aff')).toBeNull()
-    expect(readPartnerCode('?aff=' + 'a'.repeat(64), 'aff')).toBe('a'.repeat(64))
-    expect(readPartnerCode('?aff=' + 'a'.repeat(65), 'aff')).toBeNull()
-    expect(readPartnerCode('?aff=<script>alert(1)</script>', 'aff')).toBeNull()
-    expect(readPartnerCode('?aff=P1%22%3E', 'aff')).toBeNull()
-    expect(readPartnerCode('?aff=%E0%A4%A', 'aff')).toBeNull()
-    expect(readPartnerCode('?aff=pärtner', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?other=P1', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=' + 'a'.repeat(64), 'aff')).toBe('a'.repeat(64))
+    expect(readPartnerCode('https://shop.test/?aff=' + 'a'.repeat(65), 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=<script>alert(1)</script>', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=P1%22%3E', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=%E0%A4%A', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=pärtner', 'aff')).toBeNull()
   })
 
   it('takes the first value when the parameter repeats', () => {
-    expect(readPartnerCode('?aff=P1&aff=P2', 'aff')).toBe('P1')
+    expect(readPartnerCode('https://shop.test/?aff=P1&aff=P2', 'aff')).toBe('P1')
   })
 })
 

@@ -12,7 +12,7 @@ describe('signupError', () => {
 
   it('refuses an empty, blank, non-string or over-long key', () => {
     for (const key of ['', '   ', undefined, null, 42, {}, ['user_1'], 'k'.repeat(MAX_KEY_LENGTH + 1)]) {
-      expect(signupError(key, undefined)).toBe('customerKey must be 1 to 256 characters')
+      expect(signupError(key, undefined)).toBe('invalid customerKey')
     }
   })
 

@@ -4,7 +4,7 @@ import { readOutbox } from '../src/outbox'
 import { CLICK_WAIT_MS, createTracker } from '../src/tracker'
 import type { TrackerOptions } from '../src/options'
 import { fakeApi } from './helpers/fake-api'
-import { blockCookies, captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
+import { blockCookies, blockStorage, captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -136,7 +136,7 @@ describe('click', () => {
     const transport = { send: () => Promise.reject(new TypeError('Failed to fetch')) }
     setPage('https://www.shop.test/?aff=P1')
     const result = await createTracker({ programId: 1, transport }).trackClick()
-    expect(result).toEqual({ ok: false, status: 0, error: 'TypeError: Failed to fetch', data: {}, queued: true })
+    expect(result).toEqual({ ok: false, status: 0, error: 'TypeError: Failed to fetch', queued: true })
   })
 
   it('survives a transport that throws synchronously or answers garbage', async () => {
@@ -307,11 +307,12 @@ describe('signup', () => {
     expect(api.leads()).toHaveLength(2)
   })
 
-  it('remembers several customers, by tag rather than by key', async () => {
+  it('remembers the last customer, by tag rather than by key', async () => {
     const { tracker, api } = start('https://app.shop.test/')
-    for (const key of ['alice', 'bob', 'alice', 'carol', 'bob']) await tracker.signup(key)
-    expect(api.leads().map((lead) => lead.body.customer_key)).toEqual(['alice', 'bob', 'carol'])
-    expect(document.cookie).not.toMatch(/alice|bob|carol/)
+    for (const key of ['alice', 'alice', 'bob', 'bob', 'alice']) await tracker.signup(key)
+    expect(api.leads().map((lead) => lead.body.customer_key)).toEqual(['alice', 'bob', 'alice'])
+    expect(document.cookie).not.toMatch(/alice|bob/)
+    expect(JSON.stringify(localStorage)).not.toMatch(/alice|bob/)
   })
 
   it('joins concurrent signups of one customer into one request', async () => {
@@ -427,9 +428,26 @@ describe('nothing lost', () => {
 })
 
 describe('in a hostile page', () => {
-  it('keeps working, without throwing, when cookies are blocked', async () => {
+  it('keeps working, without throwing, when cookies are blocked: attribution lives in localStorage', async () => {
     setPage('https://www.shop.test/?aff=P1')
     const unblock = blockCookies()
+    try {
+      const api = fakeApi()
+      const tracker = createTracker({ programId: 1, transport: api.transport })
+      await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
+      expect(tracker.getClickId()).toBe('clk_1')
+      await expect(tracker.signup('user_1')).resolves.toMatchObject({ ok: true })
+      expect(api.leads()[0].body.click_id).toBe('clk_1')
+      expect(api.received).toHaveLength(2)
+    } finally {
+      unblock()
+    }
+  })
+
+  it('keeps working with cookies and storage both blocked, attributing only on the landing page', async () => {
+    setPage('https://www.shop.test/?aff=P1')
+    const unblock = blockCookies()
+    const unblockStorage = blockStorage()
     try {
       const api = fakeApi()
       const tracker = createTracker({ programId: 1, transport: api.transport })
@@ -439,6 +457,7 @@ describe('in a hostile page', () => {
       expect(api.received).toHaveLength(2)
     } finally {
       unblock()
+      unblockStorage()
     }
   })
 
@@ -448,7 +467,7 @@ describe('in a hostile page', () => {
     expect(log).not.toHaveBeenCalled()
     clearBrowserState()
     await start('https://www.shop.test/?aff=P1', fakeApi(), { debug: true }).tracker.trackClick()
-    expect(log).toHaveBeenCalledWith('[affitor]', 'cookie domain', 'shop.test')
+    expect(log).toHaveBeenCalledWith('[affitor]', 'click stored on', 'shop.test')
     expect(log).toHaveBeenCalledWith('[affitor]', 'partner code', 'P1', 'reporting')
     expect(log).toHaveBeenCalledWith('[affitor]', 'click', 'delivered', 200, expect.objectContaining({ click_id: 'clk_1' }))
   })

@@ -48,6 +48,11 @@ export function clearBrowserState(): void {
   expireVisibleCookies()
 }
 
+/** Clears the cookies visible from the current page and nothing else, as a visitor's "clear cookies" does. */
+export function clearCookiesOnly(): void {
+  expireVisibleCookies()
+}
+
 /** Records every string written to `document.cookie` (attributes included) until `stop()`. */
 export function captureCookieWrites(): { writes: string[]; stop(): void } {
   let proto = Object.getPrototypeOf(document)
@@ -80,4 +85,16 @@ export function blockCookies(): () => void {
     },
   })
   return () => delete (document as unknown as Record<string, unknown>).cookie
+}
+
+/** Makes `localStorage` throw on access, as with storage disabled or in a sandboxed frame; returns the undo. */
+export function blockStorage(): () => void {
+  const storage = localStorage
+  Object.defineProperty(window, 'localStorage', {
+    configurable: true,
+    get: () => {
+      throw new DOMException('blocked', 'SecurityError')
+    },
+  })
+  return () => Object.defineProperty(window, 'localStorage', { configurable: true, value: storage })
 }
