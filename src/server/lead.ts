@@ -11,7 +11,9 @@ const CUSTOMER_NOT_FOUND = 'Customer not found. Provide a valid click_id or cust
  * `POST /api/v1/track/lead`: ties a customer (the site's own user id, `customer_key`) to the
  * visitor of a click.
  *
- * - The click is `click_id`, or else the newest known id of `click_ids`.
+ * - The click is `click_id`, or else the newest known id of `click_ids`, or, with neither, the
+ *   newest click of the lead's `session_id`: a lead the browser sent while its click was still
+ *   on its way. (A click that arrives after its lead is tied to it by the click route.)
  * - A lead with a `customer_key` and no click is recorded: the customer is known, unattributed
  *   so far. So is one whose `click_id` is not known (a cookie older than the server's data, a
  *   click sent elsewhere): the answer says `click_found: false`, and nothing is lost. Without a
@@ -30,7 +32,7 @@ export const trackLead: Route = async (ctx) => {
   const clickId = optionalString(body, 'click_id')
   const clickIds = optionalStrings(body, 'click_ids') ?? []
   optionalString(body, 'page_url')
-  optionalString(body, 'session_id')
+  const sessionId = optionalString(body, 'session_id')
   optionalObject(body, 'additional_data')
   const programId = optionalProgramId(body, 'program_id')
   if (!clickId && !customerKey) throw badRequest('click_id or customer_key is required')
@@ -47,6 +49,10 @@ export const trackLead: Route = async (ctx) => {
   for (const id of [clickId, ...clickIds.slice().reverse()]) {
     click = store.state.clicks.find((candidate) => candidate.id == id && (!program || candidate.program_id == program.id))
     if (click) break
+  }
+  // Sent without a click id while the session's click was still on its way, and it got here first.
+  if (!click && !clickId && !clickIds.length && sessionId) {
+    click = store.state.clicks.filter((candidate) => candidate.request.session_id == sessionId && (!program || candidate.program_id == program.id)).pop()
   }
   program ||= click ? store.program(click.program_id) : store.programs.length == 1 ? store.programs[0] : undefined
   if (!program) throw badRequest(clickId ? CUSTOMER_NOT_FOUND : 'program_id is required when the lead has no known click_id')

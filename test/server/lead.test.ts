@@ -18,6 +18,17 @@ describe('POST /api/v1/track/lead', () => {
     expect(lead).toMatchObject({ type: 'lead', lead_id: answer.body.lead_id, customer_key: 'user_1', email: 'a@b.co', click_id, partner_code: 'P1', program_id: '1', request: body })
   })
 
+  it("takes the session's newest click for a lead sent without a click id while its click was on the way", async () => {
+    const server = await startTestServer()
+    await server.click('P1', { session_id: 's1' })
+    const { click_id } = (await server.click('P2', { session_id: 's1' })).body
+    await server.click('P3', { session_id: 's2' })
+    expect(await server.lead({ customer_key: 'user_1', session_id: 's1' })).toMatchObject({ status: 200, body: { click_id, partner_code: 'P2' } })
+    expect(await server.lead({ customer_key: 'user_2', session_id: 's9' })).toMatchObject({ status: 200, body: { click_id: null } })
+    // An explicit click id, even unknown, is not second-guessed.
+    expect(await server.lead({ customer_key: 'user_3', session_id: 's1', click_id: 'clk_unknown' })).toMatchObject({ status: 200, body: { click_id: null, click_found: false } })
+  })
+
   it('requires click_id or customer_key', async () => {
     const server = await startTestServer()
     for (const body of [{}, { email: 'a@b.co' }, { customer_key: '', click_id: null }, { click_ids: ['clk_x'] }]) {
