@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test'
-import { cookie, expect, test, type Demo } from './fixtures'
+import type { BrowserContext, Page } from '@playwright/test'
+import { cookie, daysUntil, expect, test, type Demo } from './fixtures'
 
 // Faults injected between the page and the tracking API. Whatever happens, every click and
 // lead the visitor generated reaches the server exactly once (the server stores an event id once).
@@ -32,7 +32,32 @@ async function expectExactlyOnce(demo: Demo, customer: string) {
   expect(lead).toMatchObject({ customer_key: customer, click_id: clicks[0].id })
 }
 
+/** Counts the click and lead requests leaving the browser, retries included. */
+function countRequests(context: BrowserContext) {
+  const sent = { click: 0, lead: 0 }
+  context.on('request', (request) => {
+    const event = request.url().match(/\/api\/v1\/track\/(click|lead)$/)?.[1] as keyof typeof sent | undefined
+    if (event) sent[event]++
+  })
+  return sent
+}
+
+/**
+ * Prints the scenario's line of the chaos table: events generated, requests sent (retries
+ * included), events stored, and duplicates (stored events sharing an event id, or more stored
+ * than generated). Asserts there are none.
+ */
+async function report(demo: Demo, scenario: string, generated: { click: number; lead: number }, sent: { click: number; lead: number }) {
+  const stored = { click: (await demo.events('click')).length, lead: (await demo.events('lead')).length }
+  const ids = (await demo.events()).map((event) => event.request?.event_id).filter(Boolean)
+  const duplicates = ids.length - new Set(ids).size + Math.max(0, stored.click - generated.click) + Math.max(0, stored.lead - generated.lead)
+  console.log(`[chaos] ${scenario} | generated ${generated.click} click, ${generated.lead} lead | requests ${sent.click} click, ${sent.lead} lead | stored ${stored.click} click, ${stored.lead} lead | duplicates ${duplicates}`)
+  expect(stored).toEqual(generated)
+  expect(duplicates).toBe(0)
+}
+
 test('endpoint down for a visit: the events wait, and arrive on the next page views of their origins', async ({ page, context, demo }) => {
+  const sent = countRequests(context)
   await openPage(page, demo.at('www', '/pricing.html'))
   await page.route(TRACK, (route) => route.abort('connectionrefused'))
   expect(await clickAndSignUp(page, 'down_user')).toMatchObject({ click: { ok: false, queued: true }, lead: { ok: false, queued: true } })
@@ -42,9 +67,11 @@ test('endpoint down for a visit: the events wait, and arrive on the next page vi
   await openPage(page, demo.at('www', '/'))
   await expectExactlyOnce(demo, 'down_user')
   expect((await cookie(context, 'affitor_click_id'))?.value).toBe((await demo.events('click'))[0].id)
+  await report(demo, 'endpoint down', { click: 1, lead: 1 }, sent)
 })
 
-test('the endpoint answers 500 twice: the click is retried with backoff, and tied to the lead that went first', async ({ page, demo }) => {
+test('the endpoint answers 500 twice: the click is retried with backoff, and tied to the lead that went first', async ({ page, context, demo }) => {
+  const sent = countRequests(context)
   await openPage(page, demo.at('www', '/pricing.html'))
   let failures = 2
   await page.route(TRACK, (route) => (failures-- > 0 ? route.fulfill({ status: 500, json: { error: 'boom' } }) : route.continue()))
@@ -52,12 +79,80 @@ test('the endpoint answers 500 twice: the click is retried with backoff, and tie
   expect(await clickAndSignUp(page, 'flaky_user')).toMatchObject({ click: { status: 500, queued: true }, lead: { ok: true, status: 200 } })
   await expect.poll(async () => (await demo.events('click')).length, { timeout: 15_000 }).toBe(1)
   await expectExactlyOnce(demo, 'flaky_user')
+  await report(demo, '500 twice', { click: 1, lead: 1 }, sent)
 })
 
 test('offline, then back online: the events go when the browser reconnects', async ({ page, context, demo }) => {
+  const sent = countRequests(context)
   await openPage(page, demo.at('www', '/pricing.html'))
   await context.setOffline(true)
   expect(await clickAndSignUp(page, 'offline_user')).toMatchObject({ click: { ok: false, queued: true }, lead: { ok: false, queued: true } })
   await context.setOffline(false)
   await expectExactlyOnce(demo, 'offline_user')
+  await report(demo, 'offline, then online', { click: 1, lead: 1 }, sent)
+})
+
+test('10 s of latency on every request: the lead goes after waiting 3 s for the click, and the server ties them', async ({ page, context, demo }) => {
+  test.setTimeout(60_000)
+  const sent = countRequests(context)
+  await openPage(page, demo.at('www', '/pricing.html'))
+  await page.route(TRACK, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 10_000))
+    await route.continue()
+  })
+  const started = Date.now()
+  const { click, lead } = await clickAndSignUp(page, 'slow_user')
+  expect(click).toMatchObject({ ok: true, status: 200 })
+  expect(lead).toMatchObject({ ok: true, status: 200 })
+  // Both took the latency; the lead did not wait for the click's answer beyond 3 s.
+  expect(Date.now() - started).toBeLessThan(25_000)
+  await expectExactlyOnce(demo, 'slow_user')
+  expect(sent).toEqual({ click: 1, lead: 1 })
+  await report(demo, '10 s latency', { click: 1, lead: 1 }, sent)
+})
+
+test('navigation in the middle of the requests: keepalive finishes them, the next page resends, stored once', async ({ page, context, demo }) => {
+  const sent = countRequests(context)
+  // Every click and lead answer takes 1.5 s, long after the visitor has moved on.
+  await context.route(TRACK, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    await route.continue().catch(() => {})
+  })
+  await page.goto(demo.at('www', '/pricing.html?aff=P1'))
+  await page.waitForFunction(() => localStorage.getItem('affitor_outbox')?.includes('"click"'))
+  // Gone before the click was answered.
+  await openPage(page, demo.at('www', '/app.html'))
+  await page.evaluate(() => (window as any).affitor.signup('nav_user', 'nav_user@shop.test'))
+  // And gone again before the lead was answered: the next page knows nothing about it.
+  await page.evaluate(() => {
+    ;(window as any).affitor.signup('nav_user_2')
+    location.href = '/'
+  })
+  await page.waitForURL(demo.at('www', '/'))
+  await expect.poll(async () => (await demo.events('lead')).length, { timeout: 15_000 }).toBe(2)
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('affitor_outbox')), { timeout: 15_000 }).toBeNull()
+  const clicks = await demo.events('click')
+  expect(clicks).toHaveLength(1)
+  const leads = await demo.events('lead')
+  expect(leads.map((lead) => lead.customer_key).sort()).toEqual(['nav_user', 'nav_user_2'])
+  expect(leads.every((lead) => lead.click_id == clicks[0].id)).toBe(true)
+  // Whatever was sent twice (the click on leaving, a lead again from the next page) was stored once.
+  await report(demo, 'navigation mid-request', { click: 1, lead: 2 }, sent)
+})
+
+test('cookies cleared after the click: restored from localStorage, and the lead still carries the click id', async ({ page, context, demo }) => {
+  const sent = countRequests(context)
+  await page.goto(demo.at('www', '/pricing.html?aff=P1'))
+  await expect.poll(async () => (await cookie(context, 'affitor_click_id'))?.value).toBeTruthy()
+  const [click] = await demo.events('click')
+  await context.clearCookies()
+
+  await openPage(page, demo.at('www', '/app.html'))
+  // The page view wrote the cookie back, with what was left of its 60 days.
+  expect(await cookie(context, 'affitor_click_id')).toMatchObject({ value: click.id, domain: '.shop.test' })
+  expect(daysUntil((await cookie(context, 'affitor_click_id'))!.expires)).toBeGreaterThan(59.9)
+  await page.evaluate(() => (window as any).affitor.signup('cleared_user'))
+  await expectExactlyOnce(demo, 'cleared_user')
+  expect(sent).toEqual({ click: 1, lead: 1 })
+  await report(demo, 'cookies cleared', { click: 1, lead: 1 }, sent)
 })

@@ -17,10 +17,10 @@ type Page = { affitor?: Global; affitorQueue?: Call[] | { push(call: Call): unkn
 function start() {
   const w = window as unknown as Page
   const stub = w.affitor
-  if (stub && stub.trackClick) return // loaded twice: the first copy keeps running
+  if (stub?.trackClick) return // loaded twice: the first copy keeps running
   // Set for every classic script, defer and async included, while it first runs.
   const script = document.currentScript as HTMLScriptElement | null
-  const tracker = startTracker(normalizeOptions(scriptOptions((script && script.dataset) || {})))
+  const tracker = startTracker(normalizeOptions(scriptOptions(script?.dataset || {})))
   // Whatever a page pushes, nothing is thrown back into it; unknown methods are ignored.
   const run = (call: Call) => {
     try {
@@ -31,7 +31,7 @@ function start() {
     } catch {}
   }
   // Arrays of calls; anything else a page left there becomes one call that does nothing.
-  const queued: Call[] = ([] as Call[]).concat((stub && stub.q) || [], (w.affitorQueue as Call[]) || [])
+  const queued: Call[] = ([] as Call[]).concat(stub?.q || [], (w.affitorQueue as Call[]) || [])
   w.affitor = Object.assign((...call: unknown[]) => run(call), tracker)
   w.affitorQueue = { push: run }
   queued.forEach(run)
@@ -39,8 +39,9 @@ function start() {
 
 /**
  * The options written as `data-affitor-*` attributes: `data-affitor-cookie-domain="shop.com"` is
- * `cookieDomain: "shop.com"`. An attribute present without a value, or `"true"`, is `true`;
- * `"false"` is `false`. Every option but `transport` (code cannot be written in an attribute).
+ * `cookieDomain: "shop.com"`. An attribute without a value is `true`, `"false"` is `false`, any
+ * other text stays text (so `"true"` turns a flag on). Every option but `transport`: code cannot
+ * be written in an attribute.
  */
 export function scriptOptions(data: DOMStringMap): TrackerOptions {
   const options: Record<string, unknown> = {}

@@ -7,6 +7,9 @@ import type { NormalizedOptions } from './options'
 /** Cookie holding the visitor's choice: `1` granted (`grantConsent()`), `0` refused (`revokeConsent()`). */
 export const CONSENT_COOKIE = 'affitor_consent'
 
+/** `navigator` where Global Privacy Control is implemented (Firefox, Brave; a draft standard). */
+type GpcNavigator = Navigator & { globalPrivacyControl?: boolean }
+
 /** How long the choice is remembered, in days (about six months, as EU regulators advise). */
 export const CONSENT_DAYS = 180
 
@@ -16,6 +19,5 @@ export const CONSENT_DAYS = 180
  * Do Not Track with `honorDnt`).
  */
 export function allowedWithoutChoice(opts: Pick<NormalizedOptions, 'requireConsent' | 'honorGpc' | 'honorDnt'>): boolean {
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean }
-  return !(opts.requireConsent || (opts.honorGpc && nav.globalPrivacyControl) || (opts.honorDnt && nav.doNotTrack == '1'))
+  return !(opts.requireConsent || (opts.honorGpc && (navigator as GpcNavigator).globalPrivacyControl) || (opts.honorDnt && navigator.doNotTrack == '1'))
 }

@@ -1,5 +1,5 @@
 export { createTracker, type AttributionData, type SkipReason, type Tracker, type TrackResult } from './tracker'
-export { init, signup, trackClick, getClickId, getData } from './singleton'
+export { init, signup, trackClick, getClickId, getData, grantConsent, revokeConsent } from './singleton'
 export { DEFAULTS, type TrackerOptions } from './options'
 export { fetchTransport, type Transport, type TransportResponse } from './transport'
 export { CLICK_COOKIE } from './cookie-storage'

@@ -35,7 +35,7 @@ export const MAX_BACKOFF_MS = 5 * 60_000
 export function readOutbox(now = Date.now()): Queued[] {
   try {
     return JSON.parse(localStorage.getItem(OUTBOX_KEY)!).filter(
-      (item: Queued) => item && /^(click|lead)$/.test(item.type) && item.body && now - item.at < MAX_QUEUED_AGE_MS,
+      (item: Queued) => /^(click|lead)$/.test(item?.type) && item.body && now - item.at < MAX_QUEUED_AGE_MS,
     )
   } catch {
     // Nothing stored (null has no filter), storage disabled (some private modes, sandboxed frames), or not JSON.

@@ -9,7 +9,15 @@ let instance: Tracker | undefined
  * same one. Throws a `TypeError` only when `programId` is missing.
  */
 export function init(options: TrackerOptions): Tracker {
-  return (instance ||= createTracker(options))
+  if (!instance) {
+    // A choice made before init() applies before the landing is reported.
+    instance = createTracker(choice ? { ...options, autoTrack: false } : options)
+    if (choice) {
+      instance[choice]()
+      if (options.autoTrack !== false) instance.trackClick()
+    }
+  }
+  return instance
 }
 
 const NOT_STARTED: TrackResult = { ok: false, status: 0, error: 'call init({ programId }) before signup()' }
@@ -32,4 +40,23 @@ export function getClickId(): string | null {
 /** The visitor's attribution. Reads the cookies even before `init()` (`programId` is then `null`). */
 export function getData(): AttributionData {
   return instance ? instance.getData() : attributionData(null, readCookie)
+}
+
+// A consent manager may answer before the tracker starts: its choice waits for init().
+let choice: 'grantConsent' | 'revokeConsent' | undefined
+
+/**
+ * {@link Tracker.grantConsent} on the shared tracker. Before `init()` the choice is kept in
+ * memory and applied as the tracker starts.
+ */
+export function grantConsent(): void {
+  instance ? instance.grantConsent() : (choice = 'grantConsent')
+}
+
+/**
+ * {@link Tracker.revokeConsent} on the shared tracker. Before `init()` the choice is kept in
+ * memory and applied as the tracker starts.
+ */
+export function revokeConsent(): void {
+  instance ? instance.revokeConsent() : (choice = 'revokeConsent')
 }

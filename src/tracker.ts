@@ -144,13 +144,15 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     return choice ? choice == '1' : byDefault
   }
   // Calls made while consent is pending, by key (the click, a lead per customer key), in memory only.
-  let held: Record<string, () => unknown> = {}
+  let held: Record<string, () => Promise<TrackResult>> = {}
 
   /**
    * Sends one queued event and settles it in the outbox: gone once the server answered,
    * kept with a backoff when it may succeed later (no answer, 408, 429, 5xx). Never rejects.
    */
   async function deliver(item: Queued): Promise<TrackResult> {
+    // Left over from before consent was required, or revoked since it was queued: kept, not sent.
+    if (!consented()) return skip('no-consent')
     const { type, body } = item
     // A lead queued before its click was answered takes the click id once there is one.
     if (type == 'lead') body.click_id ||= cookies.get(CLICK_COOKIE)
@@ -188,10 +190,10 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   /**
    * Delivers the queued events due by `due`, oldest first, so that the server sees a click
    * before the lead that follows it; all but `except`, and those already on their way (they
-   * are not waited for). Nothing goes without consent: what waits from before stays.
+   * are not waited for).
    */
   async function flush(due: number, except?: string): Promise<void> {
-    if (consented()) for (const item of readOutbox()) if (item.next <= due && item.id != except && !(item.id in pending)) await single(item.id, () => deliver(item))
+    for (const item of readOutbox()) if (item.next <= due && item.id != except && !(item.id in pending)) await single(item.id, () => deliver(item))
   }
 
   /**
@@ -234,9 +236,10 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   }
 
   async function reportLead(customerKey: string, email: string | undefined): Promise<TrackResult> {
-    // A click reported on this page view should land first, or the lead would miss its id;
-    // a click that hangs must not hold the signup hostage.
-    await Promise.race([pending[CLICK], new Promise((resolve) => setTimeout(resolve, CLICK_WAIT_MS))])
+    // A click on its way (this page view's, or one from the outbox that an earlier page could not
+    // deliver) should land first, or the lead would miss its id; one that hangs must not hold
+    // the signup hostage.
+    await Promise.race([Promise.all(Object.values(pending)), new Promise((resolve) => setTimeout(resolve, CLICK_WAIT_MS))])
     // Sent without a click id too: the server may know the customer from another device or a
     // backend lead. A repeated lead is answered 200 with "duplicate": true: delivered too.
     return queue('lead', {
@@ -253,7 +256,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   async function gate(key: string, report: () => Promise<TrackResult>): Promise<TrackResult> {
     if (consented()) return single(key, report)
     __DEV__ && log('consent pending: holding', key)
-    held[key] = () => single(key, report)
+    held[key] = report
     return skip('no-consent')
   }
 
@@ -282,7 +285,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
       const calls = held
       held = {}
-      for (const key in calls) calls[key]()
+      for (const key in calls) single(key, calls[key])
     },
     revokeConsent() {
       held = {}

@@ -125,3 +125,33 @@ it('starts despite a malformed stub queue, and treats inherited names as unknown
   await w.affitor!.trackClick()
   expect(api.clicks()).toHaveLength(1)
 })
+
+it('waits for consent with data-affitor-require-consent, and takes it through the queue', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  w.affitorQueue = [['signup', 'user_1']]
+  await load({ ...attrs, 'data-affitor-require-consent': 'true' })
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  expect(api.received).toHaveLength(0)
+  expect(document.cookie).toBe('')
+  w.affitorQueue.push(['grantConsent'])
+  await vi.waitFor(() => expect(api.leads()).toHaveLength(1))
+  expect(api.clicks()).toHaveLength(1)
+  expect(api.leads()[0].body.click_id).toBe('clk_1')
+})
+
+it('maps every data-affitor-* attribute to its option, flags included', async () => {
+  const { scriptOptions } = await import('../src/cdn')
+  const script = document.createElement('script')
+  for (const [name, value] of Object.entries({
+    'data-affitor-program-id': '7',
+    'data-affitor-api-base': '/',
+    'data-affitor-honor-gpc': 'true',
+    'data-affitor-honor-dnt': 'x',
+    'data-affitor-auto-track': 'false',
+    'data-affitor-transport': 'evil',
+    'data-affitorial': 'ignored',
+    'data-other': 'ignored',
+  })) script.setAttribute(name, value)
+  // A flag is on when present and not "false": its text is kept, and any text is truthy.
+  expect(scriptOptions(script.dataset)).toEqual({ programId: '7', apiBase: '/', honorGpc: 'true', honorDnt: 'x', autoTrack: false })
+})

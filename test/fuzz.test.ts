@@ -85,7 +85,8 @@ describe('fuzz', () => {
   it('never throws or rejects, whatever the URL, the arguments and the server answer', async () => {
     let sent = 0
     let stored = 0
-    const calls = fc.array(fc.tuple(fc.constantFrom('trackClick', 'signup', 'getClickId', 'getData'), hostileValue, hostileValue), { maxLength: 4 })
+    const methods = fc.constantFrom('trackClick', 'signup', 'getClickId', 'getData', 'grantConsent', 'revokeConsent')
+    const calls = fc.array(fc.tuple(methods, hostileValue, hostileValue), { maxLength: 4 })
     await fc.assert(
       // Half the landings carry a valid code, so that the garbage answers reach the click path.
       fc.asyncProperty(fc.oneof(hostileString, fc.stringMatching(/^[A-Z0-9_]{1,12}$/)), fc.array(hostileAnswer, { minLength: 1, maxLength: 4 }), calls, async (query, answers, script) => {
@@ -100,7 +101,7 @@ describe('fuzz', () => {
             return answer
           },
         }
-        const tracker = createTracker({ programId: 1, transport })
+        const tracker = createTracker({ programId: 1, transport, requireConsent: query.length % 2 == 0 })
         for (const [method, a, b] of script) {
           const result = (tracker as any)[method](a, b)
           if (method == 'trackClick' || method == 'signup') {
@@ -109,6 +110,7 @@ describe('fuzz', () => {
             expect(typeof settled.status).toBe('number')
           }
         }
+        tracker.grantConsent()
         await tracker.trackClick()
         const data = tracker.getData()
         if (data.clickId !== null) stored++

@@ -39,3 +39,22 @@ it('init() without programId throws a TypeError and leaves no tracker behind', (
   expect(() => singleton.init({} as never)).toThrow(TypeError)
   expect(singleton.getData().programId).toBeNull()
 })
+
+it('keeps a consent choice made before init() and applies it as the tracker starts', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  singleton.grantConsent()
+  expect(api.received).toHaveLength(0)
+  singleton.init({ programId: 5, transport: api.transport, requireConsent: true })
+  await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+  expect(document.cookie).toContain('affitor_consent=1')
+})
+
+it('keeps a refusal made before init(): nothing is sent', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  singleton.revokeConsent()
+  singleton.init({ programId: 5, transport: api.transport })
+  await expect(singleton.trackClick()).resolves.toMatchObject({ skipped: 'no-consent' })
+  expect(api.received).toHaveLength(0)
+  singleton.grantConsent()
+  await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+})

@@ -33,6 +33,10 @@ describe.each(builds)('without a DOM: %s', (_name, load) => {
     await expect(tracker.signup('user_1', 'a@b.co')).resolves.toEqual(noDom)
     expect(tracker.getClickId()).toBeNull()
     expect(tracker.getData()).toEqual({ ...empty, programId: '1' })
+    expect(tracker.grantConsent()).toBeUndefined()
+    expect(tracker.revokeConsent()).toBeUndefined()
+    expect(api.grantConsent()).toBeUndefined()
+    expect(api.revokeConsent()).toBeUndefined()
 
     const shared = api.init({ programId: 2 })
     expect(api.init({ programId: 3 })).toBe(shared)

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { CLICK_COOKIE, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
 import { readOutbox } from '../src/outbox'
 import { CLICK_WAIT_MS, createTracker } from '../src/tracker'
 import type { TrackerOptions } from '../src/options'
 import { fakeApi } from './helpers/fake-api'
-import { blockCookies, blockStorage, captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
+import { blockCookies, blockStorage, captureCookieWrites, clearBrowserState, clearCookiesOnly, setPage } from './helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -424,6 +424,153 @@ describe('nothing lost', () => {
     await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
     expect(api.clicks()).toHaveLength(1)
     expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+  })
+})
+
+/** Gives the browser's navigator `fields` (such as a privacy signal) for the current test. */
+function stubNavigator(fields: Record<string, unknown>) {
+  for (const [name, value] of Object.entries(fields)) {
+    Object.defineProperty(navigator, name, { value, configurable: true })
+    onTestFinished(() => {
+      delete (navigator as unknown as Record<string, unknown>)[name]
+    })
+  }
+}
+
+describe('consent', () => {
+  /** Everything the tracker could have stored: cookies and localStorage. */
+  const stored = () => ({ cookies: document.cookie, storage: { ...localStorage } })
+
+  it('with requireConsent, stores and sends nothing, not even a probe cookie, until grantConsent()', async () => {
+    setPage('https://www.shop.test/?aff=P1')
+    const capture = captureCookieWrites()
+    const { tracker, api } = start('https://www.shop.test/?aff=P1', fakeApi(), { requireConsent: true })
+    await expect(tracker.trackClick()).resolves.toEqual({ ok: true, status: 0, skipped: 'no-consent' })
+    await expect(tracker.signup('user_1', 'a@b.co')).resolves.toEqual({ ok: true, status: 0, skipped: 'no-consent' })
+    expect(tracker.getData()).toMatchObject({ clickId: null, hasAttribution: false })
+    capture.stop()
+    expect(capture.writes).toEqual([])
+    expect(stored()).toEqual({ cookies: '', storage: {} })
+    expect(api.received).toHaveLength(0)
+  })
+
+  it('holds the landing in memory and reports it on consent, even after a SPA moved on, then the signup', async () => {
+    const { tracker, api } = start('https://www.shop.test/pricing?aff=P1', fakeApi(), { requireConsent: true })
+    await tracker.signup('user_1', 'a@b.co')
+    history.replaceState(null, '', '/checkout')
+    tracker.grantConsent()
+    await vi.waitFor(() => expect(api.leads()).toHaveLength(1))
+    expect(api.clicks()).toHaveLength(1)
+    expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/pricing?aff=P1')
+    expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_1', click_id: 'clk_1' })
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    expect(readCookie('affitor_consent')).toBe('1')
+  })
+
+  it('remembers the consent for later page views, on every subdomain', async () => {
+    start('https://www.shop.test/', fakeApi(), { requireConsent: true }).tracker.grantConsent()
+    // A new page: the report the first one started is not joined.
+    delete (window as { __affitor?: unknown }).__affitor
+    const { tracker, api } = start('https://app.shop.test/?aff=P2', fakeApi(), { requireConsent: true })
+    await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true, status: 200 })
+    expect(api.clicks()).toHaveLength(1)
+  })
+
+  it('revokeConsent() deletes what was stored, forgets held calls, and sends nothing afterwards', async () => {
+    const api = fakeApi()
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await tracker.trackClick()
+    await tracker.signup('user_1')
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    tracker.revokeConsent()
+    expect(tracker.getData()).toMatchObject({ clickId: null, partnerCode: null })
+    expect(stored()).toEqual({ cookies: 'affitor_consent=0', storage: { affitor_consent: expect.stringContaining('"0"') } })
+    await expect(tracker.signup('user_2')).resolves.toMatchObject({ skipped: 'no-consent' })
+    tracker.revokeConsent()
+    // A later page view of the visit does not track either.
+    const later = start('https://www.shop.test/?aff=P2', api).tracker
+    await expect(later.trackClick()).resolves.toMatchObject({ skipped: 'no-consent' })
+    expect(api.received).toHaveLength(2)
+    // Nothing held from before the refusal is sent on a later grant.
+    later.grantConsent()
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(2))
+    expect(api.leads()).toHaveLength(1)
+  })
+
+  it('drops the outbox on revoke, and a late answer stores nothing', async () => {
+    let answer!: () => void
+    // The click's answer comes only when the test says so; the default answer follows.
+    const api = fakeApi((event) => (event.path.endsWith('/click') ? new Promise((resolve) => (answer = () => resolve(undefined!))) : undefined!))
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    const click = tracker.trackClick()
+    await vi.waitFor(() => expect(answer).toBeDefined())
+    expect(readOutbox()).toHaveLength(1)
+    tracker.revokeConsent()
+    expect(readOutbox()).toEqual([])
+    answer()
+    await click
+    expect(readCookie(CLICK_COOKIE)).toBeUndefined()
+  })
+
+  it('keeps a queued event unsent while consent is refused, and sends it once granted', async () => {
+    let busy = true
+    const api = fakeApi(() => (busy ? { status: 503, data: { error: 'busy' } } : undefined!))
+    await start('https://www.shop.test/?aff=P1', api).tracker.trackClick()
+    expect(readOutbox()).toHaveLength(1)
+    busy = false
+    // Refused meanwhile, say on another subdomain: the next page view sends nothing.
+    document.cookie = 'affitor_consent=0; path=/; domain=shop.test'
+    const tracker = start('https://www.shop.test/', api).tracker
+    window.dispatchEvent(new Event('online'))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(api.clicks()).toHaveLength(1)
+    tracker.grantConsent()
+    window.dispatchEvent(new Event('online'))
+    await vi.waitFor(() => expect(readOutbox()).toEqual([]))
+    expect(api.clicks()).toHaveLength(2)
+    expect(api.clicks()[1].body.event_id).toBe(api.clicks()[0].body.event_id)
+  })
+
+  it('sends nothing when consent is revoked right after the tracker started', async () => {
+    const api = fakeApi()
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    tracker.revokeConsent()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(api.received).toHaveLength(0)
+    expect(stored()).toEqual({ cookies: 'affitor_consent=0', storage: { affitor_consent: expect.any(String) } })
+  })
+
+  for (const [signal, option, value] of [
+    ['Global Privacy Control', 'honorGpc', { globalPrivacyControl: true }],
+    ['Do Not Track', 'honorDnt', { doNotTrack: '1' }],
+  ] as const) {
+    it(`with ${option}, treats ${signal} as no consent until grantConsent()`, async () => {
+      stubNavigator(value)
+      const { tracker, api } = start('https://www.shop.test/?aff=P1', fakeApi(), { [option]: true })
+      await expect(tracker.trackClick()).resolves.toMatchObject({ skipped: 'no-consent' })
+      expect(api.received).toHaveLength(0)
+      tracker.grantConsent()
+      await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+    })
+
+    it(`ignores ${signal} without ${option}`, async () => {
+      stubNavigator(value)
+      const { tracker } = start('https://www.shop.test/?aff=P1')
+      await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true, status: 200 })
+    })
+  }
+})
+
+describe('cookies cleared or blocked', () => {
+  it('restores a cleared click cookie from localStorage and sends it with the lead', async () => {
+    const api = fakeApi()
+    await start('https://www.shop.test/?aff=P1', api).tracker.trackClick()
+    clearCookiesOnly()
+    const { tracker } = start('https://www.shop.test/signup', api)
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    await tracker.signup('user_1')
+    expect(api.leads()[0].body.click_id).toBe('clk_1')
+    expect(tracker.getData()).toMatchObject({ clickId: 'clk_1', partnerCode: 'P1' })
   })
 })
 
