@@ -24,7 +24,7 @@ function start() {
   // Whatever a page pushes, nothing is thrown back into it; unknown methods are ignored.
   const run = (call: Call) => {
     try {
-      const [method, ...args] = Array.from(call) as [Method, ...unknown[]]
+      const [method, ...args] = call as unknown as [Method, ...unknown[]]
       // Own methods only: `constructor` or `toString` from a page's queue are not calls.
       if (tracker.hasOwnProperty(method)) return (tracker[method] as (...args: unknown[]) => unknown)(...args)
       __DEV__ && console.error('[affitor] unknown method', method)

@@ -14,10 +14,10 @@ type GpcNavigator = Navigator & { globalPrivacyControl?: boolean }
 export const CONSENT_DAYS = 180
 
 /**
- * Whether the tracker may store and send before the visitor chose: not with `requireConsent`,
- * and not when a privacy signal it honours is on (Global Privacy Control with `honorGpc`,
- * Do Not Track with `honorDnt`).
+ * The choice to assume before the visitor made one, as `affitor_consent` would hold it: `'0'`
+ * with `requireConsent`, or when a privacy signal the tracker honours is on (Global Privacy
+ * Control with `honorGpc`, Do Not Track with `honorDnt`); else `'1'`.
  */
-export function allowedWithoutChoice(opts: Pick<NormalizedOptions, 'requireConsent' | 'honorGpc' | 'honorDnt'>): boolean {
-  return !(opts.requireConsent || (opts.honorGpc && (navigator as GpcNavigator).globalPrivacyControl) || (opts.honorDnt && navigator.doNotTrack == '1'))
+export function defaultChoice(opts: Pick<NormalizedOptions, 'requireConsent' | 'honorGpc' | 'honorDnt'>): '0' | '1' {
+  return opts.requireConsent || (opts.honorGpc && (navigator as GpcNavigator).globalPrivacyControl) || (opts.honorDnt && navigator.doNotTrack == '1') ? '0' : '1'
 }

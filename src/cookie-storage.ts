@@ -67,14 +67,15 @@ export function detectCookieDomain(hostname: string): string | undefined {
 /**
  * Cookie storage for the current page: `path=/`, `SameSite=Lax`, `Secure` on https,
  * on `cookieDomain` when given, else on the detected broadest domain. Nothing is written,
- * not even the probe that detects the domain, before the first `set` or `remove`.
+ * not even the probe that detects the domain, before the first `set` or `remove`, or a `get`
+ * that restores a copy, which happens only while `restore()` says so (with consent).
  */
-export function createCookieStorage(cookieDomain?: string): CookieStorage {
+export function createCookieStorage(cookieDomain?: string, restore = () => true): CookieStorage {
   let jar: typeof Cookies | undefined
   // Built on first use, so that a page waiting for consent gets no probe cookie either.
   const cookies = () =>
+    // js-cookie's default attributes already hold `path=/`.
     (jar ||= Cookies.withAttributes({
-      path: '/',
       sameSite: 'Lax',
       secure: location.protocol == 'https:',
       domain: (storage.domain = cookieDomain || detectCookieDomain(location.hostname)),
@@ -87,7 +88,7 @@ export function createCookieStorage(cookieDomain?: string): CookieStorage {
       try {
         const [saved, until] = JSON.parse(localStorage.getItem(name)!)
         const days = (until - Date.now()) / 864e5
-        if (days > 0 && typeof saved == 'string') return storage.set(name, saved, days)
+        if (days > 0 && typeof saved == 'string' && restore()) return storage.set(name, saved, days)
       } catch {
         // No mirror, storage disabled, or garbage in it.
       }

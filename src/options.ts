@@ -36,8 +36,8 @@ export interface TrackerOptions {
    */
   autoTrack?: boolean
   /**
-   * How events reach the API. Defaults to `fetch` with `keepalive` (falling back to
-   * `sendBeacon`). Use `createKyTransport()` from `affitor-tracker/ky`, or your own.
+   * How events reach the API. Defaults to `fetch` with `keepalive`. Use `createKyTransport()`
+   * from `affitor-tracker/ky`, or your own.
    * @default fetchTransport
    */
   transport?: Transport

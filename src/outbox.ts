@@ -14,8 +14,8 @@ export interface Queued {
   at: number
   /** Failed attempts so far. */
   tries: number
-  /** Not before this time (ms): the backoff after a failure. */
-  next: number
+  /** Not before this time (ms): the backoff after a failure. Absent until one: due at once. */
+  next?: number
 }
 
 /** The localStorage key of the outbox. */
@@ -29,8 +29,9 @@ export const MAX_BACKOFF_MS = 5 * 60_000
 
 /**
  * The queued events, oldest first; empty when storage is unavailable or holds garbage. Only
- * what could mislead delivery is checked: the kind of event, a body, a recent time. A wrong
- * `tries` or `next` only makes an event go sooner.
+ * what could mislead delivery is checked: the kind of event, a body object, a count of tries
+ * (a negative one would make the backoff vanish), a recent time. A wrong `next` only makes an
+ * event go sooner.
  */
 export function readOutbox(now = Date.now()): Queued[] {
   try {

@@ -10,8 +10,9 @@ let instance: Tracker | undefined
  */
 export function init(options: TrackerOptions): Tracker {
   if (!instance) {
-    // A choice made before init() applies before the landing is reported.
-    instance = createTracker(choice ? { ...options, autoTrack: false } : options)
+    // A choice made before init() applies before anything is stored or sent: the tracker starts
+    // waiting for consent, gets the choice, then reports the landing.
+    instance = createTracker(choice ? { ...options, autoTrack: false, requireConsent: true } : options)
     if (choice) {
       instance[choice]()
       if (options.autoTrack !== false) instance.trackClick()

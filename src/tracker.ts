@@ -1,6 +1,6 @@
 import { clickSkipReason, readPartnerCode } from './attribution'
-import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, SESSION_COOKIE } from './cookie-storage'
-import { allowedWithoutChoice, CONSENT_COOKIE, CONSENT_DAYS } from './consent'
+import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
+import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
 import { createLogger } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
 import { backoff, readOutbox, writeOutbox, type Queued } from './outbox'
@@ -132,17 +132,17 @@ function serverTracker(programId: string): Tracker {
 export function startTracker(opts: NormalizedOptions): Tracker {
   const { programId } = opts
   const log = createLogger(opts.debug)
-  const cookies = createCookieStorage(opts.cookieDomain)
+  // The choice: the cookie's when there is one (from an earlier page view, another subdomain),
+  // else the one made on this page (kept in memory, for browsers that refuse the cookie), else the default.
+  let choice: string = defaultChoice(opts)
+  const consented = () => (readCookie(CONSENT_COOKIE) || choice) == '1'
+  // A copy of a cleared cookie is written back only with consent.
+  const cookies = createCookieStorage(opts.cookieDomain, consented)
   const sessionId = () => cookies.get(SESSION_COOKIE) || cookies.set(SESSION_COOKIE, randomId())
   // In-flight reports by key (the click, or a lead per customer key): a repeated call joins them.
   const pending = inFlight()
   const CLICK = 'c' + programId
   const codeIn = (url: string) => readPartnerCode(url, opts.param)
-  const byDefault = allowedWithoutChoice(opts)
-  const consented = () => {
-    const choice = cookies.get(CONSENT_COOKIE)
-    return choice ? choice == '1' : byDefault
-  }
   // Calls made while consent is pending, by key (the click, a lead per customer key), in memory only.
   let held: Record<string, () => Promise<TrackResult>> = {}
 
@@ -193,7 +193,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
    * are not waited for).
    */
   async function flush(due: number, except?: string): Promise<void> {
-    for (const item of readOutbox()) if (item.next <= due && item.id != except && !(item.id in pending)) await single(item.id, () => deliver(item))
+    for (const item of readOutbox()) if (!(item.next! > due) && item.id != except && !(item.id in pending)) await single(item.id, () => deliver(item))
   }
 
   /**
@@ -204,7 +204,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     // Consent may have been revoked while a lead waited for its click.
     if (!consented()) return skip('no-consent')
     const id = randomId() + randomId()
-    const item: Queued = { id, type, body: { ...body, event_id: id }, at: Date.now(), tries: 0, next: 0 }
+    const item: Queued = { id, type, body: { ...body, event_id: id }, at: Date.now(), tries: 0 }
     writeOutbox([...readOutbox(), item])
     return single(id, async () => (await flush(Infinity, id), deliver(item)))
   }
@@ -252,18 +252,26 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     })
   }
 
+  /**
+   * What earlier page views could not deliver goes on start, on `online` and on consent: fresh
+   * chances, whatever the backoff said.
+   */
+  function retry() {
+    flush(Infinity)
+  }
+
   /** Runs `report` as {@link single} does once consent allows it; until then holds it in memory. */
-  async function gate(key: string, report: () => Promise<TrackResult>): Promise<TrackResult> {
+  async function gate(key: string, report: () => Promise<TrackResult>, keep?: unknown): Promise<TrackResult> {
     if (consented()) return single(key, report)
     __DEV__ && log('consent pending: holding', key)
-    held[key] = report
+    keep || (held[key] = report)
     return skip('no-consent')
   }
 
   /** Runs `report` once at a time per key, turning anything it throws into a failed result. */
   async function single(key: string, report: () => Promise<TrackResult>): Promise<TrackResult> {
     return (pending[key] ||= report()
-      .catch((error) => fail(String(error)))
+      .catch(fail)
       .finally(() => delete pending[key]))
   }
 
@@ -271,7 +279,8 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     trackClick() {
       // The landing as it is now: by the time consent comes, a SPA may have moved on.
       const url = location.href
-      return gate(CLICK, () => reportClick(url))
+      // While consent is pending, a later URL without a code leaves the held landing alone.
+      return gate(CLICK, () => reportClick(url), !codeIn(url))
     },
     async signup(customerKey, email) {
       const error = signupError(customerKey, email)
@@ -282,21 +291,20 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     getClickId: () => tracker.getData().clickId,
     getData: () => attributionData(programId, cookies.get),
     grantConsent() {
-      cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
+      choice = cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
       const calls = held
       held = {}
       for (const key in calls) single(key, calls[key])
+      // And what waits in the outbox from before.
+      retry()
     },
     revokeConsent() {
       held = {}
-      for (const name of [CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE]) cookies.remove(name)
+      ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE].forEach(cookies.remove)
       writeOutbox([])
-      cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
+      choice = cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
     },
   }
-  // What earlier page views could not deliver goes now, and whenever the browser is back
-  // online: both are fresh chances, whatever the backoff said.
-  const retry = () => flush(Infinity)
   addEventListener('online', retry)
   retry()
   // trackClick uses no `this`: a listener may call it as it is.
@@ -306,4 +314,5 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   return tracker
 }
 
-const fail = (error: string, status = 0): TrackResult => ({ ok: false, status, error })
+/** A failed result; `error` is what was thrown, or a message. */
+const fail = (error: unknown): TrackResult => ({ ok: false, status: 0, error: String(error) })

@@ -49,12 +49,15 @@ it('keeps a consent choice made before init() and applies it as the tracker star
   expect(document.cookie).toContain('affitor_consent=1')
 })
 
-it('keeps a refusal made before init(): nothing is sent', async () => {
+it('keeps a refusal made before init(): nothing is sent, not even what an earlier page left queued', async () => {
   setPage('https://www.shop.test/?aff=P1')
+  const queued = { id: 'e1', type: 'click', body: { affiliate_url: 'https://www.shop.test/?aff=P2', event_id: 'e1' }, at: Date.now(), tries: 1 }
+  localStorage.setItem('affitor_outbox', JSON.stringify([queued]))
   singleton.revokeConsent()
   singleton.init({ programId: 5, transport: api.transport })
   await expect(singleton.trackClick()).resolves.toMatchObject({ skipped: 'no-consent' })
   expect(api.received).toHaveLength(0)
+  expect(localStorage.getItem('affitor_outbox')).toBeNull()
   singleton.grantConsent()
   await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
 })

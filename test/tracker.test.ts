@@ -4,7 +4,7 @@ import { readOutbox } from '../src/outbox'
 import { CLICK_WAIT_MS, createTracker } from '../src/tracker'
 import type { TrackerOptions } from '../src/options'
 import { fakeApi } from './helpers/fake-api'
-import { blockCookies, blockStorage, captureCookieWrites, clearBrowserState, clearCookiesOnly, setPage } from './helpers/page'
+import { blockCookies, blockStorage, captureCookieWrites, clearBrowserState, clearCookiesOnly, clearListeners, setPage } from './helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()
@@ -469,8 +469,10 @@ describe('consent', () => {
 
   it('remembers the consent for later page views, on every subdomain', async () => {
     start('https://www.shop.test/', fakeApi(), { requireConsent: true }).tracker.grantConsent()
-    // A new page: the report the first one started is not joined.
+    // A new page on another origin: the report the first one started is not joined, and its
+    // localStorage is not there.
     delete (window as { __affitor?: unknown }).__affitor
+    localStorage.clear()
     const { tracker, api } = start('https://app.shop.test/?aff=P2', fakeApi(), { requireConsent: true })
     await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true, status: 200 })
     expect(api.clicks()).toHaveLength(1)
@@ -486,15 +488,68 @@ describe('consent', () => {
     expect(tracker.getData()).toMatchObject({ clickId: null, partnerCode: null })
     expect(stored()).toEqual({ cookies: 'affitor_consent=0', storage: { affitor_consent: expect.stringContaining('"0"') } })
     await expect(tracker.signup('user_2')).resolves.toMatchObject({ skipped: 'no-consent' })
-    tracker.revokeConsent()
     // A later page view of the visit does not track either.
     const later = start('https://www.shop.test/?aff=P2', api).tracker
     await expect(later.trackClick()).resolves.toMatchObject({ skipped: 'no-consent' })
     expect(api.received).toHaveLength(2)
-    // Nothing held from before the refusal is sent on a later grant.
-    later.grantConsent()
-    await vi.waitFor(() => expect(api.clicks()).toHaveLength(2))
-    expect(api.leads()).toHaveLength(1)
+    // A new refusal forgets what was held meanwhile: a later grant sends none of it.
+    tracker.revokeConsent()
+    tracker.grantConsent()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(api.leads().map((lead) => lead.body.customer_key)).toEqual(['user_1'])
+  })
+
+  it('keeps the refusal in memory when the browser refuses cookies and storage', async () => {
+    const unblock = blockCookies()
+    const unblockStorage = blockStorage()
+    try {
+      const api = fakeApi()
+      const { tracker } = start('https://www.shop.test/?aff=P1', api, { autoTrack: false })
+      tracker.revokeConsent()
+      await expect(tracker.trackClick()).resolves.toMatchObject({ skipped: 'no-consent' })
+      expect(api.received).toHaveLength(0)
+      tracker.grantConsent()
+      await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+    } finally {
+      unblock()
+      unblockStorage()
+    }
+  })
+
+  it('keeps the held landing when a later URL of the page has no code', async () => {
+    const { tracker, api } = start('https://www.shop.test/pricing?aff=P1', fakeApi(), { requireConsent: true })
+    history.replaceState(null, '', '/checkout')
+    await tracker.trackClick()
+    tracker.grantConsent()
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+    expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/pricing?aff=P1')
+  })
+
+  it('stores nothing when consent is revoked while a signup waits for its click', async () => {
+    // The click hangs: the signup waits up to CLICK_WAIT_MS for it.
+    const api = fakeApi((event) => (event.path.endsWith('/click') ? new Promise(() => {}) : undefined!))
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    vi.useFakeTimers({ toFake: ['setTimeout'] })
+    const lead = tracker.signup('user_1')
+    tracker.revokeConsent()
+    await vi.advanceTimersByTimeAsync(CLICK_WAIT_MS)
+    await expect(lead).resolves.toMatchObject({ skipped: 'no-consent' })
+    expect(readOutbox()).toEqual([])
+    expect(api.leads()).toHaveLength(0)
+  })
+
+  it('writes no cookie back from its copy while consent is pending', async () => {
+    localStorage.setItem(CLICK_COOKIE, JSON.stringify(['clk_old', Date.now() + 864e5]))
+    setPage('https://www.shop.test/')
+    const capture = captureCookieWrites()
+    const tracker = createTracker({ programId: 1, transport: fakeApi().transport, requireConsent: true })
+    expect(tracker.getData().clickId).toBeNull()
+    await tracker.signup('user_1')
+    capture.stop()
+    expect(capture.writes).toEqual([])
+    tracker.grantConsent()
+    expect(tracker.getClickId()).toBe('clk_old')
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_old')
   })
 
   it('drops the outbox on revoke, and a late answer stores nothing', async () => {
@@ -520,12 +575,13 @@ describe('consent', () => {
     busy = false
     // Refused meanwhile, say on another subdomain: the next page view sends nothing.
     document.cookie = 'affitor_consent=0; path=/; domain=shop.test'
+    // A new page: only its own tracker listens.
+    clearListeners()
     const tracker = start('https://www.shop.test/', api).tracker
     window.dispatchEvent(new Event('online'))
     await new Promise((resolve) => setTimeout(resolve, 10))
     expect(api.clicks()).toHaveLength(1)
     tracker.grantConsent()
-    window.dispatchEvent(new Event('online'))
     await vi.waitFor(() => expect(readOutbox()).toEqual([]))
     expect(api.clicks()).toHaveLength(2)
     expect(api.clicks()[1].body.event_id).toBe(api.clicks()[0].body.event_id)

@@ -30,13 +30,18 @@ window.addEventListener = ((...args: Parameters<typeof window.addEventListener>)
   addEventListener(...args)
 }) as typeof window.addEventListener
 
+/** Removes the window listeners added since the last clear, as leaving the page would. */
+export function clearListeners(): void {
+  for (const args of listeners.splice(0)) window.removeEventListener(...args)
+}
+
 /**
  * Leaves the window as a new page would find it: clears the cookies of every page visited
  * since the last call, the page's in-flight reports, its window listeners and its storage
  * (the outbox), and goes back to localhost.
  */
 export function clearBrowserState(): void {
-  for (const args of listeners.splice(0)) window.removeEventListener(...args)
+  clearListeners()
   delete (window as { __affitor?: unknown }).__affitor
   localStorage.clear()
   for (const url of visited) {
