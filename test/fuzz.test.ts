@@ -148,6 +148,35 @@ describe('fuzz', () => {
     )
   })
 
+  it("survives any cookie copy another script left in localStorage, and answers only strings or null", async () => {
+    const copy = fc.oneof(
+      fc.json(),
+      hostileString,
+      fc.tuple(hostileValue, fc.oneof(hostileValue, fc.constant(Date.now() + 864e5), fc.double())).map((pair) => JSON.stringify(pair)),
+    )
+    let restored = 0
+    await fc.assert(
+      fc.asyncProperty(copy, copy, copy, fc.boolean(), async (click, partner, consent, requireConsent) => {
+        clearBrowserState()
+        localStorage.setItem(CLICK_COOKIE, click)
+        localStorage.setItem(PARTNER_COOKIE, partner)
+        localStorage.setItem('affitor_consent', consent)
+        setPage('https://www.shop.test/')
+        const transport: Transport = { send: async () => ({ status: 200, data: { success: true } }) }
+        const tracker = createTracker({ programId: 1, transport, requireConsent })
+        const data = tracker.getData()
+        for (const value of [data.clickId, data.partnerCode, tracker.getClickId()]) expect(value === null || typeof value == 'string').toBe(true)
+        if (data.clickId !== null) restored++
+        expect(typeof (await tracker.signup('user_1')).ok).toBe('boolean')
+        // A consent copy is never taken for the choice.
+        if (requireConsent) expect(readCookie(CLICK_COOKIE)).toBeUndefined()
+      }),
+      { numRuns: RUNS },
+    )
+    // Some generated copies were valid, and were restored.
+    expect(restored).toBeGreaterThan(0)
+  })
+
   it('keeps the script tag running whatever the page pushes into its queues', async () => {
     // The development build reports each unknown method; thousands of them are expected here.
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
