@@ -3,7 +3,7 @@ import { defineConfig, type Options } from 'tsup'
 /** terser settings shared by the minified builds; the code never relies on getters' side effects. */
 const terser = (extra: NonNullable<Options['terserOptions']>): Options['terserOptions'] => ({
   ecma: 2020,
-  compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+  compress: { passes: 4, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
   ...extra,
 })
 
@@ -40,10 +40,17 @@ const cdn = (name: string, dev: boolean): Options => ({
   esbuildOptions(options) {
     delete options.tsconfig
     options.tsconfigRaw = { compilerOptions: { alwaysStrict: false } }
+    // esbuild's minifier first, then terser: each finds savings the other misses (about 1% together).
+    options.minifySyntax = options.minifyIdentifiers = true
   },
   // terser squeezes about 6% more than esbuild's minifier out of this file.
   minify: 'terser',
-  terserOptions: terser({ format: { comments: false, preamble: '/*! affitor-tracker, js-cookie | MIT */' } }),
+  terserOptions: terser({
+    format: { comments: false, preamble: '/*! affitor-tracker, js-cookie | MIT */' },
+    // js-cookie's internal names, used only inside this file (16 B). Not `domain` and the other
+    // cookie attributes: js-cookie writes those keys into the cookie string.
+    mangle: { properties: { regex: /^(withAttributes|withConverter|converter|attributes|read|write)$/ } },
+  }),
 })
 
 /**

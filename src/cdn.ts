@@ -25,10 +25,12 @@ function start() {
   const run = (call: Call) => {
     try {
       const [method, ...args] = call as unknown as [Method, ...unknown[]]
-      // Own methods only: `constructor` or `toString` from a page's queue are not calls.
-      if (tracker.hasOwnProperty(method)) return (tracker[method] as (...args: unknown[]) => unknown)(...args)
-      __DEV__ && console.error('[affitor] unknown method', method)
-    } catch {}
+      // An unknown name throws here (not a function) and is ignored. A name every object has
+      // (`toString`, `constructor`) runs that harmless function and changes nothing.
+      return (tracker[method] as (...args: unknown[]) => unknown)(...args)
+    } catch (error) {
+      __DEV__ && console.error('[affitor]', error)
+    }
   }
   // Arrays of calls; anything else a page left there becomes one call that does nothing.
   const queued: Call[] = ([] as Call[]).concat(stub?.q || [], (w.affitorQueue as Call[]) || [])

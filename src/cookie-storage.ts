@@ -51,7 +51,7 @@ export function readCookie(name: string): string | undefined {
 export function detectCookieDomain(hostname: string): string | undefined {
   const labels = hostname.split('.')
   try {
-    for (let i = labels.length - 2; i >= 0; i--) {
+    for (let i = labels.length - 1; i--; ) {
       const domain = labels.slice(i).join('.')
       Cookies.set(PROBE_COOKIE, domain, { domain })
       if (readCookie(PROBE_COOKIE) == domain) {

@@ -30,11 +30,19 @@ export interface TrackerOptions {
    */
   cookieDomain?: string
   /**
-   * Report the click for the current URL as soon as the tracker is created.
-   * Set to `false` to call `trackClick()` yourself.
+   * Report the click for the current URL as soon as the tracker is created, and again after
+   * each client-side navigation of a single-page app (`history.pushState`, `replaceState`,
+   * back and forward) that reaches a partner code. Set to `false` to call `trackClick()` yourself.
    * @default true
    */
   autoTrack?: boolean
+  /**
+   * Remove the partner-code parameter from the address bar once the click is captured (with
+   * `history.replaceState`, no reload), keeping the other parameters and the hash, so that a
+   * shared or bookmarked link no longer carries it.
+   * @default false
+   */
+  cleanUrl?: boolean
   /**
    * How events reach the API. Defaults to `fetch` with `keepalive`. Use `createKyTransport()`
    * from `affitor-tracker/ky`, or your own.

@@ -28,15 +28,15 @@ export const MAX_QUEUED_AGE_MS = 60 * 864e5
 export const MAX_BACKOFF_MS = 5 * 60_000
 
 /**
- * The queued events, oldest first; empty when storage is unavailable or holds garbage. Only
- * what could mislead delivery is checked: the kind of event, a body object, a count of tries
- * (a negative one would make the backoff vanish), a recent time. A wrong `next` only makes an
- * event go sooner.
+ * The queued events, oldest first; empty when storage is unavailable or holds garbage. Entries
+ * need a body and a recent time, and nothing more is checked: only a script of the same origin
+ * writes here, and whatever it writes is at worst sent once to the API, which refuses an
+ * unknown kind of event (404) or body (400), and is then dropped as any refused event is.
  */
-export function readOutbox(now = Date.now()): Queued[] {
+export function readOutbox(): Queued[] {
   try {
     return JSON.parse(localStorage.getItem(OUTBOX_KEY)!).filter(
-      (item: Queued) => /^(click|lead)$/.test(item?.type) && item.body && now - item.at < MAX_QUEUED_AGE_MS,
+      (item: Queued) => item?.body && Date.now() - item.at < MAX_QUEUED_AGE_MS,
     )
   } catch {
     // Nothing stored (null has no filter), storage disabled (some private modes, sandboxed frames), or not JSON.

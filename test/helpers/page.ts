@@ -30,9 +30,13 @@ window.addEventListener = ((...args: Parameters<typeof window.addEventListener>)
   addEventListener(...args)
 }) as typeof window.addEventListener
 
-/** Removes the window listeners added since the last clear, as leaving the page would. */
+// The history methods as a fresh page has them, before a tracker wraps them.
+const { pushState, replaceState } = history
+
+/** Removes the window listeners added since the last clear and the history wrappers, as leaving the page would. */
 export function clearListeners(): void {
   for (const args of listeners.splice(0)) window.removeEventListener(...args)
+  Object.assign(history, { pushState, replaceState })
 }
 
 /**

@@ -1,0 +1,30 @@
+/**
+ * Calls `listener` after every client-side navigation of a single-page app: after
+ * `history.pushState` and `history.replaceState`, which fire no event and are therefore
+ * wrapped, and on `popstate` (back and forward). A call the browser refuses (a URL of
+ * another origin) throws to its caller as before and calls nothing.
+ */
+export function onNavigation(listener: () => unknown): void {
+  for (const name of ['pushState', 'replaceState'] as const) {
+    const original = history[name]
+    // Both return nothing. The listener (the tracker's trackClick) never throws.
+    history[name] = (...args: Parameters<History['pushState']>) => {
+      original.apply(history, args)
+      listener()
+    }
+  }
+  addEventListener('popstate', listener)
+}
+
+/**
+ * Removes the `param` query parameter from the address bar of the page at `url` without a
+ * navigation, keeping the history entry's state, the other parameters and the hash. Does
+ * nothing where the page may not change its URL (a sandboxed frame).
+ */
+export function removeParam(url: string, param: string): void {
+  try {
+    const clean = new URL(url)
+    clean.searchParams.delete(param)
+    history.replaceState(history.state, '', clean)
+  } catch {}
+}
