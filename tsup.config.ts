@@ -54,6 +54,18 @@ const cdn = (name: string, dev: boolean): Options => ({
 })
 
 /**
+ * `affitor-tracker/node`: the backend client, built for Node apart from the browser files. ky
+ * stays a dependency import.
+ */
+const node: Options = {
+  entry: { node: 'src/node/index.ts' },
+  format: ['esm', 'cjs'],
+  platform: 'node',
+  target: 'node20',
+  dts: true,
+}
+
+/**
  * The reference server (`affitor-tracker/reference-server`) and its command line: Node only,
  * built apart so that none of it reaches the browser files or their budgets.
  */
@@ -74,6 +86,7 @@ export default defineConfig([
   npm(true),
   cdn('affitor-tracker', false),
   cdn('affitor-tracker.debug', true),
+  node,
   server('esm'),
   server('cjs'),
 ])
