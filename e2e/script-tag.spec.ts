@@ -91,3 +91,20 @@ test('a page without a partner code sends nothing and stores nothing', async ({ 
   expect(await demo.events()).toEqual([])
   expect(await cookie(context, 'affitor_click_id')).toBeUndefined()
 })
+
+test('data-affitor-clean-url takes the code out of the address bar; a client-side navigation to a code is a landing', async ({ page, demo }) => {
+  // examples/site/app.html carries data-affitor-clean-url.
+  const landing = demo.at('www', '/app.html?utm_source=newsletter&aff=P1#signup')
+  await page.goto(landing)
+  await expect.poll(() => demo.events('click')).toHaveLength(1)
+  expect((await demo.events('click'))[0].request.affiliate_url).toBe(landing)
+  await expect(page).toHaveURL(demo.at('www', '/app.html?utm_source=newsletter#signup'))
+
+  // A page that changes its URL with the History API (a router) reaches another partner's code.
+  await page.evaluate(() => history.pushState({ from: 'router' }, '', '/app.html?aff=P2'))
+  await expect.poll(() => demo.events('click')).toHaveLength(2)
+  const second = (await demo.events('click'))[1]
+  expect(second).toMatchObject({ partner_code: 'P2', request: { affiliate_url: demo.at('www', '/app.html?aff=P2') } })
+  await expect(page).toHaveURL(demo.at('www', '/app.html'))
+  expect(await page.evaluate(() => history.state)).toEqual({ from: 'router' })
+})

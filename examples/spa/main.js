@@ -1,14 +1,17 @@
 // A single-page app using the npm package: init once at startup, signup after registration.
 import { init, signup, getData } from 'affitor-tracker'
 
-// Reports the click for ?aff=… in the landing URL; later in-app navigation does not re-report.
-const tracker = init({ programId: 1, apiBase: '/' })
+// Reports the click for ?aff=… in the landing URL, and for a partner code reached by in-app
+// navigation; cleanUrl then takes the code out of the address bar, keeping the rest.
+const tracker = init({ programId: 1, apiBase: '/', cleanUrl: true })
 
 const views = {
   '/spa/': () => `
     <h1>Welcome</h1>
     <p>This page is a single-page app using <code>import { init, signup } from 'affitor-tracker'</code>.
-      Land on <a href="/spa/?aff=DEMO"><code>/spa/?aff=DEMO</code></a>, then go to the signup view.</p>`,
+      Land on <a href="/spa/?aff=DEMO"><code>/spa/?aff=DEMO</code></a>, then go to the signup view.</p>
+    <p>A partner's link inside the app, followed without a page load, counts as a landing too:
+      <a href="/spa/?aff=P1" data-route id="partner-link"><code>/spa/?aff=P1</code></a>.</p>`,
   '/spa/signup': () => `
     <h1>Sign up</h1>
     <form id="signup" class="row">
@@ -48,6 +51,8 @@ document.addEventListener('click', (event) => {
   event.preventDefault()
   history.pushState(null, '', link.getAttribute('href'))
   render()
+  // The tracker saw the navigation; this joins its report and shows the stored click once answered.
+  tracker.trackClick().then(showState)
 })
 addEventListener('popstate', render)
 
