@@ -66,6 +66,25 @@ const node: Options = {
 }
 
 /**
+ * `affitor-tracker/react`: a client component that imports the tracker from the package, so that
+ * an app holds one copy of it. esbuild drops the `'use client'` directive when bundling: the
+ * banner writes it back as the first line, which Next.js and other React Server Components
+ * bundlers read.
+ */
+const react: Options = {
+  entry: { react: 'src/react.tsx' },
+  format: ['esm', 'cjs'],
+  platform: 'browser',
+  target: 'es2021',
+  dts: true,
+  external: ['react', 'react/jsx-runtime', 'affitor-tracker'],
+  banner: { js: '"use client";' },
+  // esbuild's minifier: terser would drop the directive (it removes those it does not know).
+  minify: true,
+  sourcemap: true,
+}
+
+/**
  * The reference server (`affitor-tracker/reference-server`) and its command line: Node only,
  * built apart so that none of it reaches the browser files or their budgets.
  */
@@ -84,6 +103,7 @@ const server = (format: 'esm' | 'cjs'): Options => ({
 export default defineConfig([
   npm(false),
   npm(true),
+  react,
   cdn('affitor-tracker', false),
   cdn('affitor-tracker.debug', true),
   node,

@@ -3,3 +3,4 @@ export { init, signup, trackClick, getClickId, getData, grantConsent, revokeCons
 export { DEFAULTS, type TrackerOptions } from './options'
 export { fetchTransport, type Transport, type TransportResponse } from './transport'
 export { CLICK_COOKIE } from './cookie-storage'
+export { onNavigation } from './navigation'

@@ -2,9 +2,18 @@
  * Calls `listener` after every client-side navigation of a single-page app: after
  * `history.pushState` and `history.replaceState`, which fire no event and are therefore
  * wrapped, and on `popstate` (back and forward). A call the browser refuses (a URL of
- * another origin) throws to its caller as before and calls nothing.
+ * another origin) throws to its caller as before and calls nothing. Does nothing without a DOM.
+ * The tracker watches navigations this way with `autoTrack`; the React binding re-reads the
+ * attribution after them.
+ *
+ * @example onNavigation(() => console.log('now at', location.href))
  */
 export function onNavigation(listener: () => unknown): void {
+  if (typeof history != 'undefined') watchNavigation(listener)
+}
+
+/** {@link onNavigation} for the tracker, which calls it only in a page. */
+export function watchNavigation(listener: () => unknown): void {
   for (const name of ['pushState', 'replaceState'] as const) {
     const original = history[name]
     // Both return nothing. The listener (the tracker's trackClick) never throws.

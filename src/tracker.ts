@@ -5,7 +5,7 @@ import { createLogger } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
 import { backoff, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from './outbox'
 import { pageContext, randomId } from './page-context'
-import { onNavigation, removeParam } from './navigation'
+import { removeParam, watchNavigation } from './navigation'
 import { keyTag, signupError } from './signup'
 
 /** Why a call sent nothing although nothing went wrong. */
@@ -319,7 +319,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   if (opts.autoTrack) {
     !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track)
     // A single-page app's navigation to a URL with a partner code is a landing too.
-    onNavigation(track)
+    watchNavigation(track)
   }
   return tracker
 }

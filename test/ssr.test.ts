@@ -48,6 +48,7 @@ describe.each(builds)('without a DOM: %s', (_name, load) => {
     expect(api.DEFAULTS.apiBase).toBe('https://api.affitor.com')
     expect(api.CLICK_COOKIE).toBe('affitor_click_id')
     expect(typeof api.fetchTransport.send).toBe('function')
+    expect(api.onNavigation(() => {})).toBeUndefined()
   })
 
   it('still throws a TypeError for a missing programId', async () => {
