@@ -100,6 +100,14 @@ const server = (format: 'esm' | 'cjs'): Options => ({
   // Shipped unminified: readable as it is, so without source maps.
 })
 
+/** `npx affitor-tracker` (`init`, `dev`, `test chain`): one ESM file, dist/cli.js, for Node. */
+const cli: Options = {
+  entry: { cli: 'src/cli/index.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+}
+
 export default defineConfig([
   npm(false),
   npm(true),
@@ -109,4 +117,5 @@ export default defineConfig([
   node,
   server('esm'),
   server('cjs'),
+  cli,
 ])

@@ -1,0 +1,121 @@
+import type { Detection } from './detect-framework'
+
+/** The script tag's address on the CDN, the package's minified IIFE. */
+export const CDN_URL = 'https://unpkg.com/affitor-tracker/dist/affitor-tracker.js'
+
+/** What installs the tracker in a project: a new file and the steps that use it. */
+export interface Snippet {
+  /** Where `init --write` puts `code`, relative to the project directory (`/`-separated). */
+  path: string
+  /** The file's content. */
+  code: string
+  /** What to do next, each a short paragraph for people: use the file, the signup call, the backend. */
+  steps: string[]
+}
+
+/** The program and, unless it is the hosted one, the tracking API a snippet points at. */
+export interface SnippetOptions {
+  programId: string
+  apiBase?: string
+}
+
+/**
+ * The snippet for a detected project. For plain HTML it is the script tag; for React projects a
+ * small component wrapping `<AffitorProvider>` with the program's options, so that those live in
+ * one new file and the app's own files change by two lines (shown in the first step).
+ */
+export function snippetFor(detection: Detection, options: SnippetOptions): Snippet {
+  const ext = detection.typescript ? 'tsx' : 'jsx'
+  const steps = [signupStep(detection), backendStep(options)]
+  switch (detection.framework) {
+    case 'html':
+      return {
+        path: 'affitor.snippet.html',
+        code: scriptTag(options),
+        steps: ['Paste the script tag into the <head> of every page (or of the template they share).', ...steps],
+      }
+    case 'vite-react': {
+      const main = `src/main.${ext}`
+      return {
+        path: `src/affitor.${ext}`,
+        code: providerModule(detection, options, `wrap your app in it, in ${main}`),
+        steps: [
+          `In ${main}, wrap your app in it:\n\n` +
+            `  import { Affitor } from './affitor'\n\n` +
+            `  createRoot(document.getElementById('root')).render(<Affitor><App /></Affitor>)`,
+          ...steps,
+        ],
+      }
+    }
+    case 'next-app': {
+      const layout = `${detection.routerDir}/layout.${detection.typescript ? 'tsx' : 'js'}`
+      return {
+        path: `${detection.routerDir}/affitor-provider.${ext}`,
+        code: providerModule(detection, options, `wrap the page in it, in the root layout (${layout})`),
+        steps: [
+          `In ${layout}, wrap the page in it (a server layout can: AffitorProvider is a client component):\n\n` +
+            `  import { Affitor } from './affitor-provider'\n\n` +
+            `  <body><Affitor>{children}</Affitor></body>`,
+          ...steps,
+        ],
+      }
+    }
+    case 'next-pages': {
+      const app = `${detection.routerDir}/_app.${detection.typescript ? 'tsx' : 'js'}`
+      // Not inside pages/: every file there becomes a route.
+      const parent = detection.routerDir == 'src/pages' ? 'src/' : ''
+      return {
+        path: `${parent}affitor-provider.${ext}`,
+        code: providerModule(detection, options, `wrap every page in it, in ${app}`),
+        steps: [
+          `In ${app}, wrap every page in it:\n\n` +
+            `  import { Affitor } from '../affitor-provider'\n\n` +
+            `  export default function App({ Component, pageProps }) {\n` +
+            `    return <Affitor><Component {...pageProps} /></Affitor>\n` +
+            `  }`,
+          ...steps,
+        ],
+      }
+    }
+  }
+}
+
+function scriptTag({ programId, apiBase }: SnippetOptions): string {
+  const api = apiBase ? ` data-affitor-api-base="${apiBase}"` : ''
+  return `<script src="${CDN_URL}" data-affitor-program-id="${programId}"${api} defer></script>\n`
+}
+
+function providerModule(detection: Detection, { programId, apiBase }: SnippetOptions, where: string): string {
+  const props = `programId="${programId}"${apiBase ? ` apiBase="${apiBase}"` : ''}`
+  const typed = detection.typescript
+  return [
+    `import { AffitorProvider } from 'affitor-tracker/react'`,
+    ...(typed ? [`import type { ReactNode } from 'react'`] : []),
+    ``,
+    `// Tracks the visits from partners' links on every page: ${where}.`,
+    `// Written by \`npx affitor-tracker init\`.`,
+    `export function Affitor({ children }${typed ? ': { children: ReactNode }' : ''}) {`,
+    `  return <AffitorProvider ${props}>{children}</AffitorProvider>`,
+    `}`,
+    ``,
+  ].join('\n')
+}
+
+function signupStep({ framework }: Detection): string {
+  const intro = 'After a visitor registers, tie your own stable user id to their click:\n\n'
+  if (framework == 'html') {
+    return intro + `  // Works before and after the tracker has loaded.\n  (window.affitorQueue = window.affitorQueue || []).push(['signup', user.id, user.email])`
+  }
+  return intro + `  import { useAffitor } from 'affitor-tracker/react'\n\n  const { signup } = useAffitor()\n  await signup(user.id, user.email)`
+}
+
+function backendStep({ programId, apiBase }: SnippetOptions): string {
+  // Both were checked for quotes by the argument parser.
+  const options = `apiKey: process.env.AFFITOR_API_KEY, programId: '${programId}'${apiBase ? `, apiBase: '${apiBase}'` : ''}`
+  return (
+    'On your backend, report each sale with the same user id (affitor-tracker/node; Stripe: withAffitorMetadata):\n\n' +
+    `  import { createAffitorClient } from 'affitor-tracker/node'\n\n` +
+    `  const affitor = createAffitorClient({ ${options} })\n` +
+    `  await affitor.trackSale({ transaction_id: order.id, amount_cents: order.totalCents, customer_key: user.id })`
+  )
+}

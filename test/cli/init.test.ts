@@ -1,0 +1,103 @@
+// @vitest-environment node
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CliError, type InitOptions } from '../../src/cli/args'
+import { runInit } from '../../src/cli/init'
+import { fakeIo } from '../helpers/cli-io'
+import { makeProject, MANIFESTS, removeProjects } from '../helpers/project'
+
+afterEach(removeProjects)
+
+const TAG = '<script src="https://unpkg.com/affitor-tracker/dist/affitor-tracker.js" data-affitor-program-id="7" defer></script>'
+const options = (dir: string, more: Partial<InitOptions> = {}): InitOptions => ({ programId: '7', dir, write: false, yes: false, json: false, ...more })
+
+describe('init', () => {
+  it('prints the snippet for the detected framework and the steps, writing nothing', async () => {
+    const dir = makeProject({ 'index.html': '' })
+    const run = fakeIo()
+    expect(await runInit(options(dir), run.io)).toBe(0)
+    expect(run.out).toContain('Detected plain HTML: no package.json.')
+    expect(run.out).toContain(`  ${TAG}\n`)
+    expect(run.out).toContain('2. After a visitor registers')
+    expect(run.out).toContain("3. On your backend")
+    expect(run.err).toBe('')
+    expect(existsSync(join(dir, 'affitor.snippet.html'))).toBe(false)
+  })
+
+  it('prints the provider for each React framework', async () => {
+    const cases = [
+      [{ 'package.json': MANIFESTS.vite }, 'Detected Vite + React', 'Add it as src/affitor.jsx:'],
+      [{ 'package.json': MANIFESTS.next, 'app/': '', 'tsconfig.json': '{}' }, 'Detected Next.js (App Router)', 'Add it as app/affitor-provider.tsx:'],
+      [{ 'package.json': MANIFESTS.next, 'pages/': '' }, 'Detected Next.js (Pages Router)', 'Add it as affitor-provider.jsx:'],
+    ] as const
+    for (const [files, detected, heading] of cases) {
+      const run = fakeIo()
+      expect(await runInit(options(makeProject(files)), run.io)).toBe(0)
+      expect(run.out).toContain(detected)
+      expect(run.out).toContain(heading)
+      expect(run.out).toContain('<AffitorProvider programId="7">{children}</AffitorProvider>')
+    }
+  })
+
+  it('writes a new file with --write, creating its directory', async () => {
+    const dir = makeProject({ 'package.json': MANIFESTS.vite })
+    const run = fakeIo()
+    expect(await runInit(options(dir, { write: true }), run.io)).toBe(0)
+    expect(run.out).toContain('Wrote src/affitor.jsx:')
+    expect(readFileSync(join(dir, 'src/affitor.jsx'), 'utf8')).toContain('<AffitorProvider programId="7">')
+  })
+
+  it('refuses to overwrite an existing file when it cannot ask: exit 1, the file unchanged', async () => {
+    const dir = makeProject({ 'affitor.snippet.html': 'mine' })
+    const run = fakeIo()
+    expect(await runInit(options(dir, { write: true }), run.io)).toBe(1)
+    expect(run.err).toBe('affitor.snippet.html exists: not overwritten. Pass --yes to overwrite it.\n')
+    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe('mine')
+  })
+
+  it('asks before overwriting on a terminal, and keeps the file on no', async () => {
+    const dir = makeProject({ 'affitor.snippet.html': 'mine' })
+    const no = fakeIo(false)
+    expect(await runInit(options(dir, { write: true }), no.io)).toBe(0)
+    expect(no.asked).toEqual(['affitor.snippet.html exists. Overwrite it? [y/N] '])
+    expect(no.out).toContain('The snippet (not written to affitor.snippet.html):')
+    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe('mine')
+
+    const yes = fakeIo(true)
+    expect(await runInit(options(dir, { write: true }), yes.io)).toBe(0)
+    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe(TAG + '\n')
+  })
+
+  it('overwrites without asking with --yes', async () => {
+    const dir = makeProject({ 'affitor.snippet.html': 'mine' })
+    const run = fakeIo(false)
+    expect(await runInit(options(dir, { write: true, yes: true }), run.io)).toBe(0)
+    expect(run.asked).toEqual([])
+    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe(TAG + '\n')
+  })
+
+  it('prints one JSON object and nothing else with --json', async () => {
+    const dir = makeProject({ 'package.json': MANIFESTS.next, 'src/app/': '' })
+    const printed = fakeIo()
+    expect(await runInit(options(dir, { json: true }), printed.io)).toBe(0)
+    const result = JSON.parse(printed.out)
+    expect(result).toEqual({ framework: 'next-app', programId: '7', files: [{ path: 'src/app/affitor-provider.jsx', action: 'printed' }], snippet: expect.stringContaining('programId="7"') })
+
+    const written = fakeIo()
+    expect(await runInit(options(dir, { json: true, write: true }), written.io)).toBe(0)
+    expect(JSON.parse(written.out).files).toEqual([{ path: 'src/app/affitor-provider.jsx', action: 'written' }])
+    expect(readFileSync(join(dir, 'src/app/affitor-provider.jsx'), 'utf8')).toBe(result.snippet)
+
+    const skipped = fakeIo()
+    expect(await runInit(options(dir, { json: true, write: true }), skipped.io)).toBe(1)
+    expect(JSON.parse(skipped.out).files).toEqual([{ path: 'src/app/affitor-provider.jsx', action: 'skipped' }])
+    expect(skipped.err).toContain('not overwritten')
+  })
+
+  it('refuses a --dir that is not a directory with a CliError naming the flag', async () => {
+    const dir = makeProject({ file: 'x' })
+    await expect(runInit(options(join(dir, 'missing')), fakeIo().io)).rejects.toThrow(CliError)
+    await expect(runInit(options(join(dir, 'file')), fakeIo().io)).rejects.toThrow(`--dir: no such directory "${join(dir, 'file')}"`)
+  })
+})
