@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
+import { CLICK_COOKIE } from '../../src/cookie-storage'
 import { readClickId, readRequestCookie } from '../../src/node'
 
 describe('readClickId', () => {
@@ -8,6 +9,10 @@ describe('readClickId', () => {
     expect(readClickId(header)).toBe('clk_123')
     expect(readClickId({ headers: { cookie: header } })).toBe('clk_123')
     expect(readClickId(new Request('https://shop.test/', { headers: { cookie: header } }))).toBe('clk_123')
+  })
+
+  it('reads the cookie the browser tracker writes', () => {
+    expect(readClickId(`${CLICK_COOKIE}=clk_7`)).toBe('clk_7')
   })
 
   it('answers null when the cookie is missing or empty, or there is no header', () => {

@@ -1,0 +1,35 @@
+// @vitest-environment node
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+
+const built = (file: string) => readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8')
+
+/** Strings that survive minification and belong to one optional part only. */
+const MARKERS = {
+  'the React binding': ['useContext', '<AffitorProvider>'],
+  'the backend client': ['Bearer ', 'affitor_customer_key'],
+  'the command line': ['Usage: affitor-tracker', 'package.json'],
+  ky: ['retryOnTimeout', 'beforeRetry'],
+}
+
+describe('what the browser files carry', () => {
+  it.each(['affitor-tracker.js', 'index.js', 'index.cjs'])('dist/%s has none of the React binding, the backend client, the command line or ky', (file) => {
+    const code = built(file)
+    for (const [part, markers] of Object.entries(MARKERS)) {
+      for (const marker of markers) expect(code.includes(marker), `${part} (${marker}) in dist/${file}`).toBe(false)
+    }
+  })
+
+  it('dist/node.js leaves the browser\'s cookie storage (js-cookie) out', () => {
+    expect(built('node.js')).not.toContain('js-cookie')
+  })
+
+  it('the markers are found where they belong, so their absence above means something', () => {
+    expect(built('react.js')).toContain('useContext')
+    expect(built('react.js')).toContain('<AffitorProvider>')
+    expect(built('node.js')).toContain('Bearer ')
+    expect(built('node.js')).toContain('affitor_customer_key')
+    expect(built('cli.js')).toContain('Usage: affitor-tracker')
+    expect(built('cli.js')).toContain('retryOnTimeout')
+  })
+})
