@@ -4,6 +4,16 @@ import { cookie, expect, test } from './fixtures'
 // (api.shop.test). JSON POSTs across origins need a CORS preflight, which the server answers
 // only for the program's allowed origins.
 
+/**
+ * Opens the SPA page without its own script: only the import map that resolves the npm build
+ * stays, so that the page's tracker (which follows every navigation to a partner code) does
+ * not report to its own origin alongside the tracker under test.
+ */
+async function openShell(page: import('@playwright/test').Page, url: string) {
+  await page.route('**/spa/main.js', (route) => route.fulfill({ contentType: 'text/javascript', body: '' }))
+  await page.goto(url)
+}
+
 /** Starts an npm tracker in the SPA page with the API on `api.shop.test`, as `?aff=code`. */
 async function trackAcrossOrigins(page: import('@playwright/test').Page, apiBase: string, code: string) {
   return page.evaluate(
@@ -22,7 +32,7 @@ async function trackAcrossOrigins(page: import('@playwright/test').Page, apiBase
 test('a page on an allowed origin reports to an API on another origin through CORS (a preflighted JSON POST)', async ({ page, context, demo }) => {
   const allowed: Array<string | undefined> = []
   page.on('response', (response) => response.url().includes('/api/v1/track/') && allowed.push(response.headers()['access-control-allow-origin']))
-  await page.goto(demo.at('www', '/spa/'))
+  await openShell(page, demo.at('www', '/spa/'))
   const { click, lead } = await trackAcrossOrigins(page, `http://api.shop.test:${demo.port}`, 'P2')
   expect(click).toMatchObject({ ok: true, status: 200, data: { partner_code: 'P2' } })
   expect(lead).toMatchObject({ ok: true, status: 200 })
@@ -34,7 +44,7 @@ test('a page on an allowed origin reports to an API on another origin through CO
 })
 
 test('a page on an origin the program does not allow gets nothing through', async ({ page, demo }) => {
-  await page.goto(`http://evil.shop.co.uk:${demo.port}/spa/`)
+  await openShell(page, `http://evil.shop.co.uk:${demo.port}/spa/`)
   const { click } = await trackAcrossOrigins(page, `http://api.shop.test:${demo.port}`, 'P1')
   expect(click).toMatchObject({ ok: false, status: 0 })
   expect(await demo.events()).toEqual([])
