@@ -23,8 +23,10 @@ export async function runCli(argv: readonly string[], io: CliIo, stop: () => Pro
       case 'test-chain':
         return await runTestChain(parsed.options, io)
       case 'dev': {
+        // Listening for the signal before the server says it is up: a Ctrl+C right after still stops it cleanly.
+        const stopped = stop()
         const server = await startDev(parsed.options, io)
-        await stop()
+        await stopped
         await server.close()
         return 0
       }
