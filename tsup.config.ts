@@ -60,6 +60,10 @@ const cdn = (name: string, dev: boolean): Options => ({
 const node: Options = {
   entry: { node: 'src/node/index.ts' },
   format: ['esm', 'cjs'],
+  // With splitting, the CommonJS file is converted from the ESM build and reads ky's default
+  // export through its __esModule marker; esbuild's own CommonJS output would follow Node's
+  // interop instead and lose it (ky is ESM, loaded by require(esm)).
+  splitting: true,
   platform: 'node',
   target: 'node20',
   dts: true,

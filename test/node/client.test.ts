@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { createServer, type Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AffitorApiError, createAffitorClient } from '../../src/node'
@@ -29,6 +30,18 @@ async function fakeApi(answer: (n: number) => { status: number; body?: unknown }
     close: () => (http.closeAllConnections(), new Promise((resolve) => http.close(resolve))),
   }
 }
+
+describe('the built files', () => {
+  // A CommonJS backend loads dist/node.cjs, which loads the ESM-only ky through require(esm).
+  it.each([
+    ['dist/node.js', () => import('../../dist/node.js' as string)],
+    ['dist/node.cjs', async () => createRequire(import.meta.url)('../../dist/node.cjs')],
+  ])('%s records a click', async (_file, load) => {
+    const { createAffitorClient: create } = (await load()) as typeof import('../../src/node')
+    const answer = await create({ apiBase: server.url, apiKey: 'sk_demo_affitor' }).trackClick({ affiliate_url: 'https://shop.test/?aff=P2' })
+    expect(answer).toMatchObject({ success: true, partner_code: 'P2' })
+  })
+})
 
 describe('against the reference server', () => {
   it('records click → lead → sale and answers the attribution', async () => {
