@@ -47,9 +47,11 @@ const cdn = (name: string, dev: boolean): Options => ({
   minify: 'terser',
   terserOptions: terser({
     format: { comments: false, preamble: '/*! affitor-tracker, js-cookie | MIT */' },
-    // js-cookie's internal names, used only inside this file (16 B). Not `domain` and the other
-    // cookie attributes: js-cookie writes those keys into the cookie string.
-    mangle: { properties: { regex: /^(withAttributes|withConverter|converter|attributes|read|write)$/ } },
+    // js-cookie's internal names, used only inside this file (about 35 B); `builtins` because
+    // terser otherwise spares names that DOM objects also have (`attributes`, `read`, `write`),
+    // which nothing else in this file uses. Not `domain` and the other cookie attributes:
+    // js-cookie writes those keys into the cookie string.
+    mangle: { properties: { regex: /^(withAttributes|withConverter|converter|attributes|read|write)$/, builtins: true } },
   }),
 })
 

@@ -33,7 +33,9 @@ export function watchNavigation(listener: () => unknown): void {
 export function removeParam(url: string, param: string): void {
   try {
     const clean = new URL(url)
-    clean.searchParams.delete(param)
+    // Filtered as written: searchParams would re-encode the other parameters (a space as "+",
+    // "/" as "%2F", a bare "flag" as "flag="), which the app may read back from location.search.
+    clean.search = clean.search.slice(1).split('&').filter((pair) => pair.split('=')[0] != param).join('&')
     history.replaceState(history.state, '', clean)
   } catch {}
 }

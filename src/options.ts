@@ -82,13 +82,16 @@ export interface TrackerOptions {
 export type NormalizedOptions = Required<Pick<TrackerOptions, 'apiBase' | 'param' | 'autoTrack' | 'transport'>> &
   Omit<TrackerOptions, 'apiBase' | 'param' | 'autoTrack' | 'transport' | 'programId'> & { programId: string }
 
-/** The defaults every option falls back to. */
-export const DEFAULTS = Object.freeze({
+const defaults = {
   apiBase: 'https://api.affitor.com',
   param: 'aff',
   autoTrack: true,
   transport: fetchTransport,
-})
+}
+
+/** The defaults every option falls back to. */
+// Frozen where it is exported: a bundle that only applies the defaults (the CDN file) drops the call.
+export const DEFAULTS: Readonly<typeof defaults> = /* @__PURE__ */ Object.freeze(defaults)
 
 /**
  * Applies the defaults once: an option left out, `undefined` or `null` takes its default.
@@ -96,7 +99,7 @@ export const DEFAULTS = Object.freeze({
  * at setup rather than lose attributions silently.
  */
 export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
-  const opts: Record<string, unknown> = { ...DEFAULTS }
+  const opts: Record<string, unknown> = { ...defaults }
   for (const key in options) if (options[key as keyof TrackerOptions] != null) opts[key] = options[key as keyof TrackerOptions]
   if (!(opts.programId = String(opts.programId ?? '').trim())) throw new TypeError('createTracker(): programId is required')
   opts.apiBase = String(opts.apiBase).replace(/\/+$/, '')

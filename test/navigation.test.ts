@@ -42,6 +42,12 @@ describe('removeParam', () => {
     expect(history.state).toEqual({ key: 'k1' })
   })
 
+  it('keeps the other parameters exactly as written, and removes every copy of the parameter', () => {
+    setPage('https://www.shop.test/search?q=hello%20world&aff=P1&flag&next=/a/b&tags[]=x&q2=a+b&aff=P2#h')
+    removeParam(location.href, 'aff')
+    expect(location.href).toBe('https://www.shop.test/search?q=hello%20world&flag&next=/a/b&tags[]=x&q2=a+b#h')
+  })
+
   it('leaves no bare "?" when the parameter was the only one', () => {
     setPage('https://www.shop.test/?aff=P1')
     removeParam(location.href, 'aff')
