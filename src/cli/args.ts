@@ -141,6 +141,7 @@ function parseInit(argv: string[], cwd: string): Command {
   if (values.help) return { command: 'help', usage: USAGE.init }
   const fail = (message: string) => new CliError(message, USAGE.init)
   if (values['program-id'] === undefined) throw fail('--program-id is required: your affitor program id, e.g. --program-id 123')
+  if (values.yes && !values.write) throw fail('--yes answers the overwrite question of --write: pass --write too')
   return {
     command: 'init',
     options: {
@@ -187,6 +188,9 @@ function parseTestChain(argv: string[]): Command {
   })
   if (values.help) return { command: 'help', usage: USAGE.testChain }
   const usage = USAGE.testChain
+  if (values['api-base'] === undefined && values['api-key'] !== undefined) {
+    throw new CliError('--api-key goes with --api-base: without it the test runs against a local server and its demo key', usage)
+  }
   if (values['api-base'] !== undefined && values['api-key'] === undefined) {
     throw new CliError('--api-key is required with --api-base: the sale API needs the program\'s secret key', usage)
   }

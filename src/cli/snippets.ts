@@ -42,7 +42,7 @@ export function snippetFor(detection: Detection, options: SnippetOptions): Snipp
         steps: [
           `In ${main}, wrap your app in it:\n\n` +
             `  import { Affitor } from './affitor'\n\n` +
-            `  createRoot(document.getElementById('root')).render(<Affitor><App /></Affitor>)`,
+            `  createRoot(document.getElementById('root')${detection.typescript ? '!' : ''}).render(<Affitor><App /></Affitor>)`,
           ...steps,
         ],
       }

@@ -47,6 +47,12 @@ describe('init arguments', () => {
     })
   })
 
+  it('refuses --yes without --write, where it would do nothing', () => {
+    const error = refusal(['init', '--program-id', '1', '--yes'])
+    expect(error.message).toMatch(/^--yes answers the overwrite question of --write/)
+    expect(error.usage).toBe(USAGE.init)
+  })
+
   it('requires --program-id, in --json mode too', () => {
     for (const argv of [['init'], ['init', '--json'], ['init', '--write', '--dir', 'x']]) {
       const error = refusal(argv)
@@ -108,6 +114,10 @@ describe('test chain arguments', () => {
     const error = refusal(['test', 'chain', '--api-base', 'https://api.example'])
     expect(error.message).toMatch(/^--api-key is required with --api-base/)
     expect(error.usage).toBe(USAGE.testChain)
+  })
+
+  it('refuses --api-key without --api-base, which would test the local server with the wrong key', () => {
+    expect(refusal(['test', 'chain', '--api-key', 'sk_live_x']).message).toMatch(/^--api-key goes with --api-base/)
   })
 
   it('refuses a missing or unknown test, unknown flags and bad values, naming them', () => {

@@ -30,7 +30,11 @@ describe('snippetFor', () => {
     expect(snippet.steps[0]).toContain('In src/main.jsx')
     expect(snippet.steps[0]).toContain('<Affitor><App /></Affitor>')
     expect(snippet.steps[1]).toContain('const { signup } = useAffitor()')
-    expect(snippetFor({ ...vite, typescript: true }, { programId: '42' }).path).toBe('src/affitor.tsx')
+    expect(snippet.steps[0]).toContain("createRoot(document.getElementById('root')).render(")
+    const typed = snippetFor({ ...vite, typescript: true }, { programId: '42' })
+    expect(typed.path).toBe('src/affitor.tsx')
+    // Under strict TypeScript, getElementById() may be null: the line must compile as printed.
+    expect(typed.steps[0]).toContain("createRoot(document.getElementById('root')!).render(")
   })
 
   it('gives the App Router a typed provider next to the root layout, with the API base when given', () => {
