@@ -44,7 +44,8 @@ const validState = () => {
   if (clickId !== undefined) expect(typeof clickId).toBe('string')
 }
 
-describe('fuzz', () => {
+// Hundreds of runs each: on a busy machine one test can take several seconds, not a fault.
+describe('fuzz', { timeout: 60_000 }, () => {
   it('reads a partner code from any query string without throwing, and only a safe one', () => {
     fc.assert(
       fc.property(hostileString, hostileString, (query, param) => {
