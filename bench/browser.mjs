@@ -1,0 +1,151 @@
+/**
+ * The tracker in a real page (Chromium through Playwright): the main-thread time it adds, and
+ * how long after navigation start the attribution is secured.
+ *
+ * Every page comes from one local server: the built CDN file, the peers' loaders from
+ * node_modules, and the reference tracking API, answering after an added latency. Requests
+ * anywhere else (the peers' own CDNs) are refused, so a peer's cost is its loader's alone.
+ */
+import { createServer } from 'node:http'
+import { chromium } from '@playwright/test'
+import { createReferenceHandler } from 'affitor-tracker/reference-server'
+import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.mjs'
+import { median } from './measure.mjs'
+
+/** A mid-range phone, as Lighthouse models one: the CPU four times slower. */
+const CPU_SLOWDOWN = 4
+
+/** A marketing page's weight: sections of text and images' boxes, styles, a little script. */
+const HEAVY_BODY = Array.from(
+  { length: 300 },
+  (_, i) => `<section class="card"><h2>Feature ${i}</h2><p>${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4)}</p><div class="img"></div><ul><li>one</li><li>two</li><li>three</li></ul></section>`,
+).join('\n')
+const HEAVY_HEAD = `<style>.card{display:grid;grid-template-columns:1fr 2fr;gap:8px;padding:12px;border:1px solid #ddd;border-radius:8px;margin:8px}.img{height:80px;background:linear-gradient(#eee,#ccc)}</style>
+<script>for (const card of document.querySelectorAll('.card')) card.dataset.seen = '1'</script>`
+
+/** What each variant adds to the page's `<head>`. */
+const VARIANTS = {
+  'no tracker': '',
+  'affitor-tracker (script tag)': '<script src="/dist/affitor-tracker.js" data-affitor-program-id="1" data-affitor-api-base="/" defer></script>',
+  '@dub/analytics (loader)': `<script type="module">import { inject } from '/peers/@dub/analytics/dist/index.js'; inject({})</script>`,
+  '@affitor/tracker (loader)': `<script type="module">import { loadAffitor } from '/peers/@affitor/tracker/dist/index.mjs'; loadAffitor(1).catch(() => {})</script>`,
+}
+
+function page(variant, heavy) {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>bench</title>${VARIANTS[variant]}${heavy ? HEAVY_HEAD : ''}</head><body>${heavy ? HEAVY_BODY : '<p>blank</p>'}</body></html>`
+}
+
+/** The local origin: pages, built files, peers' loaders, and the API after `latencyMs`. */
+async function startOrigin(latencyMs) {
+  const reference = createReferenceHandler({ log: false, static: { '/dist/': 'dist', '/peers/': 'node_modules' } })
+  const clicksReceived = []
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost')
+    if (url.pathname == '/page') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+      return res.end(page(url.searchParams.get('variant'), url.searchParams.get('heavy') == '1'))
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (url.pathname.endsWith('/track/click')) clicksReceived.push(Date.now())
+      return setTimeout(() => reference.handler(req, res), latencyMs)
+    }
+    reference.handler(req, res)
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    clicksReceived,
+    close: () => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve))),
+  }
+}
+
+async function launch() {
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
+}
+
+/** A fresh context (no cookies, cold cache) whose requests leave only for `origin`. */
+async function freshPage(browser, origin) {
+  const context = await browser.newContext()
+  await context.route((url) => !url.href.startsWith(origin), (route) => route.abort())
+  return { context, page: await context.newPage() }
+}
+
+/**
+ * Main-thread cost: for each page weight and variant, `loads` fresh loads with the CPU slowed
+ * down; the medians of the renderer's script time (`ScriptDuration`) and of all its tasks
+ * (`TaskDuration`), from the DevTools Performance domain, once the page and its click settled.
+ * Resolves with the browser's version and a row per page weight and variant.
+ */
+export async function measurePageCost({ loads = 20 } = {}) {
+  const origin = await startOrigin(0)
+  const browser = await launch()
+  const rows = []
+  const version = browser.version()
+  try {
+    for (const heavy of [false, true]) {
+      for (const variant of Object.keys(VARIANTS)) {
+        const script = []
+        const task = []
+        for (let i = 0; i < loads; i++) {
+          const { context, page } = await freshPage(browser, origin.url)
+          const cdp = await context.newCDPSession(page)
+          await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
+          await cdp.send('Performance.enable')
+          await page.goto(`${origin.url}/page?variant=${encodeURIComponent(variant)}&heavy=${heavy ? 1 : 0}&aff=DEMO`, { waitUntil: 'load' })
+          // The click's answer and the cookie writes are part of the cost.
+          await page.waitForLoadState('networkidle')
+          const { metrics } = await cdp.send('Performance.getMetrics')
+          const value = (name) => metrics.find((metric) => metric.name == name).value * 1000
+          script.push(value('ScriptDuration'))
+          task.push(value('TaskDuration'))
+          await context.close()
+        }
+        rows.push({ page: heavy ? 'heavy' : 'blank', variant, scriptMs: median(script), taskMs: median(task) })
+      }
+    }
+  } finally {
+    await browser.close()
+    await origin.close()
+  }
+  // What each variant adds over the same page without a tracker.
+  for (const row of rows) {
+    const base = rows.find((other) => other.page == row.page && other.variant == 'no tracker')
+    row.addedScriptMs = row.scriptMs - base.scriptMs
+    row.addedTaskMs = row.taskMs - base.taskMs
+  }
+  return { browser: `Chromium ${version}`, rows }
+}
+
+/**
+ * Time to attribution: a landing with `?aff=DEMO` on a blank page, the API answering after
+ * `latencyMs`; from navigation start to the click reaching the server, and to the cookie
+ * `affitor_click_id` being set. Medians of `loads` fresh loads, CPU not slowed.
+ */
+export async function measureAttributionTime({ loads = 20, latencyMs = 100 } = {}) {
+  const origin = await startOrigin(latencyMs)
+  const browser = await launch()
+  const toServer = []
+  const toCookie = []
+  try {
+    for (let i = 0; i < loads; i++) {
+      const { context, page } = await freshPage(browser, origin.url)
+      // Watches for the cookie from before the page's own scripts: the moment it is written.
+      await page.addInitScript(() => {
+        const seen = () => (window.__clickCookieAt ??= performance.now())
+        if (window.cookieStore) cookieStore.addEventListener('change', (event) => event.changed.some((cookie) => cookie.name == 'affitor_click_id') && seen())
+        else setInterval(() => document.cookie.includes('affitor_click_id=') && seen(), 1)
+      })
+      const before = origin.clicksReceived.length
+      await page.goto(`${origin.url}/page?variant=${encodeURIComponent('affitor-tracker (script tag)')}&aff=DEMO`)
+      await page.waitForFunction(() => window.__clickCookieAt !== undefined, null, { timeout: 10_000 })
+      const { cookieAt, timeOrigin } = await page.evaluate(() => ({ cookieAt: window.__clickCookieAt, timeOrigin: performance.timeOrigin }))
+      toCookie.push(cookieAt)
+      toServer.push(origin.clicksReceived[before] - timeOrigin)
+      await context.close()
+    }
+  } finally {
+    await browser.close()
+    await origin.close()
+  }
+  return { latencyMs, loads, toServerMs: median(toServer), toCookieMs: median(toCookie) }
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench` (builds first): measures size, main-thread cost, time to attribution and the
+ * reference server in one run on this machine, and prints one Markdown table, the one
+ * bench/RESULTS.md records.
+ *
+ *   node bench/run.mjs [--loads 20] [--seconds 10] [--connections 32] [--events 1000000]
+ *
+ * Smaller numbers give a quick look; the defaults are what the results are measured with.
+ */
+import { parseArgs } from 'node:util'
+import { measureAttributionTime, measurePageCost } from './browser.mjs'
+import { machine, round } from './measure.mjs'
+import { measureServerLoad, measureServerMemory } from './server.mjs'
+import { measureSizes, PEERS } from './size.mjs'
+
+const { values } = parseArgs({
+  options: {
+    loads: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    events: { type: 'string', default: '1000000' },
+  },
+})
+const loads = Number(values.loads)
+const seconds = Number(values.seconds)
+const connections = Number(values.connections)
+const events = Number(values.events)
+
+/** Runs one measurement, saying on stderr what it is doing and how long it took. */
+async function step(name, run) {
+  const started = performance.now()
+  process.stderr.write(`${name}…`)
+  const result = await run()
+  process.stderr.write(` ${round((performance.now() - started) / 1000)} s\n`)
+  return result
+}
+
+const sizeRows = await step('size', measureSizes)
+const { browser, rows: pageRows } = await step(`main thread, ${loads} loads per page and script`, () => measurePageCost({ loads }))
+const attribution = await step(`time to attribution, ${loads} landings`, () => measureAttributionTime({ loads }))
+const serverRows = await step(`reference server, ${seconds} s per event`, () => measureServerLoad({ seconds, connections }))
+const memory = await step(`reference server memory, ${events} events`, () => measureServerMemory({ events }))
+
+// Columns: ours, then each peer.
+const peers = PEERS.map((peer) => peer.name)
+const header = ['Measure', 'affitor-tracker', ...sizeRows.slice(2).map((row) => row.what.split(':')[0])]
+const rows = []
+const bytes = (row) => `${row.raw} / ${row.gzip} / **${row.brotli}**`
+const ratio = (ours, theirs) => `×${round(ours / theirs, 2)}`
+
+const [cdn, npm, ...peerSizes] = sizeRows
+rows.push(['Size, CDN file: raw / gzip / brotli (B)', bytes(cdn), ...peers.map(() => 'none on npm')])
+rows.push([
+  'Size, smallest npm import, bundled and minified: raw / gzip / brotli (B); ours/theirs (brotli)',
+  bytes(npm),
+  ...peerSizes.map((row) => `${bytes(row)}; ${ratio(npm.brotli, row.brotli)} (a loader only: its tracker comes from the vendor's CDN, not counted)`),
+])
+for (const page of ['blank', 'heavy']) {
+  const cell = (variant) => {
+    const row = pageRows.find((candidate) => candidate.page == page && candidate.variant == variant)
+    return `${round(row.addedScriptMs)} / ${round(row.addedTaskMs)}`
+  }
+  const base = pageRows.find((row) => row.page == page && row.variant == 'no tracker')
+  rows.push([
+    `Main thread added on a ${page} page, CPU ×4, median of ${loads}: script / all tasks (ms); the page alone: ${round(base.scriptMs)} / ${round(base.taskMs)}`,
+    cell('affitor-tracker (script tag)'),
+    ...peers.map((peer) => `${cell(`${peer} (loader)`)} (loader only)`),
+  ])
+}
+rows.push([
+  `Time to attribution, ${attribution.latencyMs} ms added server latency, median of ${attribution.loads}: navigation start → click at the server / → cookie set (ms)`,
+  `${round(attribution.toServerMs)} / ${round(attribution.toCookieMs)}`,
+  ...peers.map(() => 'their tracker is not on npm'),
+])
+for (const row of serverRows) {
+  rows.push([
+    `Reference server, ${row.event}: events/s, p50 / p99 latency (ms), ${connections} connections for ${seconds} s`,
+    `${round(row.perSecond, 0)}/s, ${row.p50Ms} / ${row.p99Ms} (${row.total} requests, ${row.non2xx} not 2xx, ${row.errors} errors)`,
+    ...peers.map(() => 'n/a'),
+  ])
+}
+rows.push([
+  `Reference server memory with ${memory.clicks} clicks and ${memory.leads} leads stored: heap / RSS (MiB); recording rate in process`,
+  `${round(memory.heapMiB, 0)} / ${round(memory.rssMiB, 0)}; ${round(memory.perSecond, 0)} events/s`,
+  ...peers.map(() => 'n/a'),
+])
+
+const line = (cells) => `| ${cells.join(' | ')} |`
+console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, ${browser} through Playwright.\n`)
+console.log([line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n'))
