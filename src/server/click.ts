@@ -2,7 +2,7 @@ import { requireAllowedOrigin } from './cors'
 import { rememberAnswer, replayedAnswer } from './event-ids'
 import { optionalObject, optionalProgramId, optionalString } from './fields'
 import { badRequest, type Route } from './http'
-import type { Click, State } from './records'
+import type { Click } from './records'
 import type { Partner, Program } from './seed'
 import type { ReferenceStore } from './store'
 
@@ -33,22 +33,23 @@ export const trackClick: Route = async (ctx) => {
   }
   if (url.protocol != 'http:' && url.protocol != 'https:') throw badRequest('Invalid affiliate_url')
 
-  const { program, partner } = findReferral(ctx.store, url, programId)
+  const { store } = ctx
+  const { program, partner } = findReferral(store, url, programId)
   ctx.program = program
   requireAllowedOrigin(ctx, program)
-  const replay = replayedAnswer(ctx.store.state, 'click', eventId)
+  const replay = replayedAnswer(store.state, 'click', eventId)
   if (replay) return { status: 200, body: replay }
 
-  return ctx.store.change((state) => {
-    if (!partner.active) return { status: 200, body: rememberAnswer(state, 'click', eventId, { success: false, message: 'Referral link is inactive' }) }
+  return store.change((state) => {
+    if (!partner.active) return { status: 200, body: rememberAnswer(store, 'click', eventId, { success: false, message: 'Referral link is inactive' }) }
     const createdAt = new Date(ctx.clock.now()).toISOString()
-    const existing = existingClickId && state.clicks.find((click) => click.id == existingClickId && click.program_id == program.id)
+    const existing = existingClickId && store.indexes.click(existingClickId, program.id)
     let visitorId = existing && existing.visitor_id
     if (!visitorId) {
-      visitorId = ctx.store.id('vis')
+      visitorId = store.id('vis')
       state.visitors.push({ id: visitorId, program_id: program.id, created_at: createdAt })
     }
-    const id = ctx.store.id('clk')
+    const id = store.id('clk')
     state.clicks.push({
       seq: ++state.seq,
       id,
@@ -59,9 +60,9 @@ export const trackClick: Route = async (ctx) => {
       created_at: createdAt,
       request: body,
     })
-    attachWaitingLeads(state, program.id, body.session_id, { id, visitor_id: visitorId, partner_code: partner.code }, createdAt)
+    attachWaitingLeads(store, program.id, body.session_id, { id, visitor_id: visitorId, partner_code: partner.code }, createdAt)
     const answer = { success: true, click_id: id, partner_code: partner.code, cookie_window_days: program.window_days }
-    return { status: 200, body: rememberAnswer(state, 'click', eventId, answer) }
+    return { status: 200, body: rememberAnswer(store, 'click', eventId, answer) }
   })
 }
 
@@ -70,14 +71,14 @@ export const trackClick: Route = async (ctx) => {
  * sent from another subdomain) to the customers whose leads came first without a click, in the
  * same browser session: the `session_id` the tracker keeps in a cookie shared by the site.
  */
-function attachWaitingLeads(state: State, programId: string, sessionId: unknown, click: Pick<Click, 'id' | 'visitor_id' | 'partner_code'>, at: string): void {
+function attachWaitingLeads(store: ReferenceStore, programId: string, sessionId: unknown, click: Pick<Click, 'id' | 'visitor_id' | 'partner_code'>, at: string): void {
   if (typeof sessionId != 'string' || !sessionId) return
-  for (const lead of state.leads) {
-    if (lead.program_id != programId || lead.click_id || lead.request.session_id != sessionId) continue
-    const customer = state.customers.find((candidate) => candidate.id == lead.customer_id)
+  for (const lead of store.indexes.leadsOfSession(sessionId)) {
+    if (lead.program_id != programId || lead.click_id) continue
+    const customer = store.indexes.customer(lead.customer_id)
     if (!customer || customer.visitor_id) continue
-    customer.visitor_id = click.visitor_id
-    Object.assign(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: at })
+    store.update(customer, { visitor_id: click.visitor_id })
+    store.update(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: at })
   }
 }
 

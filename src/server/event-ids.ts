@@ -1,4 +1,5 @@
 import type { Body, State } from './records'
+import type { ReferenceStore } from './store'
 
 /*
  * A click or lead may carry a client-made `event_id`. A request repeated with the same id (a
@@ -10,8 +11,8 @@ export function replayedAnswer(state: Readonly<State>, type: 'click' | 'lead', e
   return eventId === undefined ? undefined : state.answers[`${type}:${eventId}`]
 }
 
-/** Keeps `answer` for this event id, if any, and returns it. */
-export function rememberAnswer(state: State, type: 'click' | 'lead', eventId: string | undefined, answer: Body): Body {
-  if (eventId !== undefined) state.answers[`${type}:${eventId}`] = answer
+/** Keeps `answer` for this event id, if any, and returns it. Inside a change of `store`. */
+export function rememberAnswer(store: ReferenceStore, type: 'click' | 'lead', eventId: string | undefined, answer: Body): Body {
+  if (eventId !== undefined) store.update(store.state.answers, { [`${type}:${eventId}`]: answer })
   return answer
 }

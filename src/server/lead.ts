@@ -47,13 +47,11 @@ export const trackLead: Route = async (ctx) => {
   let program: Program | undefined = keyProgram || idProgram
   let click: Click | undefined
   for (const id of [clickId, ...clickIds.slice().reverse()]) {
-    click = store.state.clicks.find((candidate) => candidate.id == id && (!program || candidate.program_id == program.id))
+    click = id === undefined ? undefined : store.indexes.click(id, program && program.id)
     if (click) break
   }
   // Sent without a click id while the session's click was still on its way, and it got here first.
-  if (!click && !clickId && !clickIds.length && sessionId) {
-    click = store.state.clicks.filter((candidate) => candidate.request.session_id == sessionId && (!program || candidate.program_id == program.id)).pop()
-  }
+  if (!click && !clickId && !clickIds.length && sessionId) click = store.indexes.lastClickOfSession(sessionId, program && program.id)
   program ||= click ? store.program(click.program_id) : store.programs.length == 1 ? store.programs[0] : undefined
   if (!program) throw badRequest(clickId ? CUSTOMER_NOT_FOUND : 'program_id is required when the lead has no known click_id')
   ctx.program = program
@@ -62,9 +60,7 @@ export const trackLead: Route = async (ctx) => {
   if (replay) return { status: 200, body: replay }
 
   const found = program
-  const customer = store.state.customers.find((candidate) =>
-    candidate.program_id == found.id && (customerKey ? candidate.customer_key == customerKey : !candidate.customer_key && !!click && candidate.visitor_id == click.visitor_id),
-  )
+  const customer = customerKey ? store.indexes.customerByKey(found.id, customerKey) : click && store.indexes.keylessCustomer(found.id, click.visitor_id)
   if (!customer && !customerKey && !click) throw badRequest(CUSTOMER_NOT_FOUND)
 
   return store.change((state) => {
@@ -72,13 +68,13 @@ export const trackLead: Route = async (ctx) => {
     if (customer) {
       const attach = !customer.visitor_id && !!click
       if (click && attach) {
-        customer.visitor_id = click.visitor_id
-        for (const lead of state.leads) {
-          if (lead.customer_id == customer.id && !lead.click_id) Object.assign(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: now })
+        store.update(customer, { visitor_id: click.visitor_id })
+        for (const lead of store.indexes.leadsOfCustomer(customer.id)) {
+          if (!lead.click_id) store.update(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: now })
         }
       }
       const answer = { success: true, duplicate: true, message: 'Lead already tracked', click_attached: attach }
-      return { status: 200, body: rememberAnswer(state, 'lead', eventId, answer) }
+      return { status: 200, body: rememberAnswer(store, 'lead', eventId, answer) }
     }
     const customerId = store.id('cus')
     state.customers.push({
@@ -110,6 +106,6 @@ export const trackLead: Route = async (ctx) => {
       partner_code: click ? click.partner_code : null,
       ...(clickId && !click && { click_found: false }),
     }
-    return { status: 200, body: rememberAnswer(state, 'lead', eventId, answer) }
+    return { status: 200, body: rememberAnswer(store, 'lead', eventId, answer) }
   })
 }

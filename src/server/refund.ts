@@ -2,7 +2,6 @@ import { reversedCommissionCents } from './attribution-rules'
 import { optionalInteger, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from './http'
 import type { Body, Refund, RefundStatus, Sale } from './records'
-import { findSale } from './sale'
 import type { ReferenceStore } from './store'
 
 /** A refund to record, from the refund API or a Stripe event. */
@@ -32,7 +31,7 @@ export const trackRefund: Route = async (ctx) => {
   const amount = optionalInteger(body, 'refund_amount_cents', 0, 'refund_amount_cents must be a non-negative integer')
   const reason = optionalString(body, 'refund_reason')
   const refundId = optionalString(body, 'refund_id')
-  const sale = findSale(ctx.store.state, program.id, transactionId)
+  const sale = ctx.store.indexes.saleByTransaction(program.id, transactionId)
   if (!sale) throw new HttpError(404, 'Sale not found for transaction_id')
   const status = recordRefund(ctx.store, sale, ctx.clock.now(), {
     key: refundId ? `id:${refundId}` : amount ? String(amount) : 'full',
@@ -51,24 +50,24 @@ export const trackRefund: Route = async (ctx) => {
  */
 export function recordRefund(store: ReferenceStore, sale: Sale, at: number, input: RefundInput): RefundStatus {
   return store.change((state) => {
-    const live = state.sales.find((candidate) => candidate.id == sale.id)!
-    const commission = live.commission_id ? state.commissions.find((candidate) => candidate.id == live.commission_id) : undefined
+    const { indexes } = store
+    const live = indexes.sale(sale.id)!
+    const commission = live.commission_id ? indexes.commission(live.commission_id) : undefined
     const status = (): RefundStatus => (!commission ? 'no_commission' : live.refund_state == 'full' ? 'reversed' : 'refunded')
-    const repeated = state.refunds.find((refund) => refund.sale_id == live.id && refund.key == input.key)
+    const repeated = indexes.refund(live.id, input.key)
     if (repeated) return repeated.status
     const remaining = live.amount_cents - live.refunded_cents
     if (!remaining) return status()
     const amount = input.amount_cents == 'full' ? remaining : input.amount_cents
     if (amount > remaining) throw badRequest(`refund_amount_cents exceeds the ${remaining} cents not yet refunded`)
     if (!amount) return status()
-    live.refunded_cents += amount
-    live.refund_state = live.refunded_cents == live.amount_cents ? 'full' : 'partial'
+    const refunded = live.refunded_cents + amount
+    store.update(live, { refunded_cents: refunded, refund_state: refunded == live.amount_cents ? 'full' : 'partial' })
     let reversed = 0
     if (commission) {
       const total = reversedCommissionCents(commission.amount_cents, live.amount_cents, live.refunded_cents)
       reversed = total - commission.reversed_cents
-      commission.reversed_cents = total
-      commission.status = live.refund_state == 'full' ? 'reversed' : total ? 'partially_reversed' : 'pending'
+      store.update(commission, { reversed_cents: total, status: live.refund_state == 'full' ? 'reversed' : total ? 'partially_reversed' : 'pending' })
     }
     const refund: Refund = {
       seq: ++state.seq,
@@ -92,8 +91,8 @@ export function recordRefund(store: ReferenceStore, sale: Sale, at: number, inpu
 
 /** The refund API's answer: the status and the sale's refund totals as they now stand. */
 export function refundAnswer(store: ReferenceStore, sale: Sale, status: RefundStatus): Body {
-  const live = store.state.sales.find((candidate) => candidate.id == sale.id)!
-  const commission = store.state.commissions.find((candidate) => candidate.id == live.commission_id)
+  const live = store.indexes.sale(sale.id)!
+  const commission = live.commission_id ? store.indexes.commission(live.commission_id) : undefined
   return {
     success: true,
     status,

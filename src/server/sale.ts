@@ -1,7 +1,7 @@
 import { attribute, commissionCents, DAY_MS } from './attribution-rules'
 import { optionalArray, optionalBoolean, optionalChoice, optionalObject, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from './http'
-import type { Body, Sale, State } from './records'
+import type { Body, Sale } from './records'
 import type { Program } from './seed'
 import type { ReferenceStore } from './store'
 
@@ -24,10 +24,6 @@ export interface SaleInput {
   no_metadata?: boolean
   request: Body
 }
-
-/** The program's sale with this transaction id, or `undefined`. */
-export const findSale = (state: Readonly<State>, programId: string, transactionId: string): Sale | undefined =>
-  state.sales.find((sale) => sale.program_id == programId && sale.transaction_id == transactionId)
 
 /**
  * `POST /api/v1/track/sale` (Bearer API key): records a sale and attributes it. The visitor is
@@ -74,24 +70,22 @@ export const trackSale: Route = async (ctx) => {
  */
 export function recordSale(store: ReferenceStore, program: Program, at: number, input: SaleInput): Sale {
   return store.change((state) => {
-    if (findSale(state, program.id, input.transaction_id)) throw new HttpError(409, DUPLICATE_TRANSACTION)
-    const ofProgram = <T extends { program_id: string }>(record: T) => record.program_id == program.id
-    const customer = input.customer_key ? state.customers.find((candidate) => ofProgram(candidate) && candidate.customer_key == input.customer_key) : undefined
+    const { indexes } = store
+    if (indexes.saleByTransaction(program.id, input.transaction_id)) throw new HttpError(409, DUPLICATE_TRANSACTION)
+    const customer = input.customer_key ? indexes.customerByKey(program.id, input.customer_key) : undefined
     let visitorId = customer ? customer.visitor_id : null
     if (!visitorId && input.click_id) {
-      const click = state.clicks.find((candidate) => ofProgram(candidate) && candidate.id == input.click_id)
+      const click = indexes.click(input.click_id, program.id)
       visitorId = click ? click.visitor_id : null
     }
     // A renewal follows its subscription's first sale: the partner who won the customer keeps
     // the subscription, whatever the window or later clicks say.
     const firstOfSubscription =
-      input.is_recurring && input.subscription_id && !input.no_metadata
-        ? state.sales.find((sale) => ofProgram(sale) && sale.subscription_id == input.subscription_id)
-        : undefined
-    const firstClick = firstOfSubscription && firstOfSubscription.attributed ? state.clicks.find((click) => click.id == firstOfSubscription.click_id) : undefined
+      input.is_recurring && input.subscription_id && !input.no_metadata ? indexes.firstSaleOfSubscription(program.id, input.subscription_id) : undefined
+    const firstClick = firstOfSubscription && firstOfSubscription.attributed && firstOfSubscription.click_id ? indexes.click(firstOfSubscription.click_id) : undefined
     const result = firstClick
       ? ({ attributed: true, click: firstClick, click_age_days: Math.floor((at - Date.parse(firstClick.created_at)) / DAY_MS) } as const)
-      : attribute(visitorId ? state.clicks.filter((click) => click.visitor_id == visitorId) : [], at, program.window_days)
+      : attribute(visitorId ? indexes.clicksOfVisitor(visitorId) : [], at, program.window_days)
     const click = 'click' in result ? result.click : undefined
     const createdAt = new Date(at).toISOString()
     const id = store.id('sale')

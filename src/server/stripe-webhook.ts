@@ -2,7 +2,7 @@ import { isObject } from './fields'
 import { badRequest, HttpError, parseJsonObject, type Route } from './http'
 import type { Body, Sale, State } from './records'
 import { recordRefund } from './refund'
-import { findSale, recordSale } from './sale'
+import { recordSale } from './sale'
 import type { Program } from './seed'
 import type { ReferenceStore } from './store'
 import { SignatureError, verifyStripeSignature } from './stripe-signature'
@@ -72,7 +72,7 @@ export const stripeWebhook: Route = async (ctx) => {
   const handle = HANDLERS[event.type]
   if (!handle) return answer({ ignored: true, reason: 'unhandled_event_type' })
   const eventId = typeof event.id == 'string' ? event.id : undefined
-  if (eventId && store.state.stripe_events.includes(eventId)) return answer({ duplicate: true })
+  if (eventId && store.indexes.hasStripeEvent(eventId)) return answer({ duplicate: true })
 
   const signedBy = store.programs.filter((program) => program.stripe_webhook_secret == secret)
   const bound = signedBy.length == 1 && secret != options.stripeWebhookSecret ? signedBy[0] : undefined
@@ -130,14 +130,16 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
   const subscriptionMetadata = metadataOf(isObject(session.subscription_data) ? session.subscription_data.metadata : undefined)
   const program = x.program(metadata.program_id ?? subscriptionMetadata.program_id)
   if (typeof program == 'string') return ignored(program)
-  if (subscriptionId && hasAffitorIds(subscriptionMetadata)) x.state.subscriptions[subscriptionId] = { program_id: program.id, metadata: subscriptionMetadata }
+  if (subscriptionId && hasAffitorIds(subscriptionMetadata)) {
+    x.store.update(x.state.subscriptions, { [subscriptionId]: { program_id: program.id, metadata: subscriptionMetadata } })
+  }
   if (!isPositiveInteger(session.amount_total)) return ignored('no_amount')
   const paymentIntent = idOf(session.payment_intent)
   const invoiceId = idOf(session.invoice)
   const transactionId = paymentIntent ?? session.id
-  if (findSale(x.state, program.id, transactionId)) return { duplicate: true, transaction_id: transactionId }
+  if (x.store.indexes.saleByTransaction(program.id, transactionId)) return { duplicate: true, transaction_id: transactionId }
   // The invoice of a subscription's first payment is this payment: its invoice.paid must not count again.
-  if (invoiceId && !x.state.invoices.includes(invoiceId)) x.state.invoices.push(invoiceId)
+  if (invoiceId && !x.store.indexes.hasInvoice(invoiceId)) x.state.invoices.push(invoiceId)
   const subscription = session.mode == 'subscription'
   return saleOutcome(
     recordSale(x.store, program, x.at, {
@@ -173,9 +175,14 @@ function invoicePaid(x: EventContext, invoice: StripeObject): Body {
   // The first invoice's payment belongs to the sale its checkout recorded: remember how it was
   // paid, so that refunding it finds that sale.
   const paidWith = invoicePaymentIds(invoice)
-  const firstSale = x.state.sales.find((sale) => sale.stripe_ids.includes(invoice.id))
-  if (firstSale) for (const id of paidWith) if (!firstSale.stripe_ids.includes(id)) firstSale.stripe_ids.push(id)
-  if (x.state.invoices.includes(invoice.id)) return { duplicate: true, transaction_id: invoice.id }
+  const { indexes } = x.store
+  const firstSale = indexes.saleWithStripeId(invoice.id)
+  if (firstSale) {
+    const stripeIds = firstSale.stripe_ids.slice()
+    for (const id of paidWith) if (!stripeIds.includes(id)) stripeIds.push(id)
+    if (stripeIds.length > firstSale.stripe_ids.length) x.store.update(firstSale, { stripe_ids: stripeIds })
+  }
+  if (indexes.hasInvoice(invoice.id)) return { duplicate: true, transaction_id: invoice.id }
   x.state.invoices.push(invoice.id)
   if (invoice.billing_reason == 'subscription_create') return ignored('first_payment_recorded_from_checkout')
   const details = isObject(invoice.parent) && isObject(invoice.parent.subscription_details) ? invoice.parent.subscription_details : {}
@@ -188,7 +195,7 @@ function invoicePaid(x: EventContext, invoice: StripeObject): Body {
   const program = x.program(metadata.program_id ?? candidates.map((candidate) => candidate.program_id).find(Boolean) ?? (known && known.program_id))
   if (typeof program == 'string') return ignored(program)
   if (!isPositiveInteger(invoice.amount_paid)) return ignored('no_amount')
-  if (findSale(x.state, program.id, invoice.id)) return { duplicate: true, transaction_id: invoice.id }
+  if (indexes.saleByTransaction(program.id, invoice.id)) return { duplicate: true, transaction_id: invoice.id }
   return saleOutcome(
     recordSale(x.store, program, x.at, {
       transaction_id: invoice.id,
@@ -209,9 +216,7 @@ function invoicePaid(x: EventContext, invoice: StripeObject): Body {
 
 function chargeRefunded(x: EventContext, charge: StripeObject): Body {
   const ids = [idOf(charge.payment_intent), charge.id, idOf(charge.invoice)].filter((id): id is string => !!id)
-  const sale = x.state.sales.find(
-    (candidate) => (!x.bound || candidate.program_id == x.bound.id) && (ids.includes(candidate.transaction_id) || candidate.stripe_ids.some((id) => ids.includes(id))),
-  )
+  const sale = x.store.indexes.saleOfPayment(ids, x.bound && x.bound.id)
   if (!sale) return ignored('sale_not_found')
   const refunded = charge.amount_refunded
   if (typeof refunded != 'number' || !Number.isSafeInteger(refunded) || refunded < 0) return ignored('no_amount')

@@ -1,20 +1,36 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
+import { DEMO_SEED } from '../../src/server/demo-seed'
 import { rememberAnswer, replayedAnswer } from '../../src/server/event-ids'
-import { emptyState } from '../../src/server/records'
+import { validateSeed } from '../../src/server/seed'
+import { createStore } from '../../src/server/store'
+
+const programs = validateSeed(DEMO_SEED)
 
 describe('client event ids', () => {
   it('keeps an answer per type and event id', () => {
-    const state = emptyState()
-    expect(rememberAnswer(state, 'click', 'e1', { success: true })).toEqual({ success: true })
-    expect(replayedAnswer(state, 'click', 'e1')).toEqual({ success: true })
-    expect(replayedAnswer(state, 'lead', 'e1')).toBeUndefined()
-    expect(replayedAnswer(state, 'click', undefined)).toBeUndefined()
+    const store = createStore(programs)
+    expect(store.change(() => rememberAnswer(store, 'click', 'e1', { success: true }))).toEqual({ success: true })
+    expect(replayedAnswer(store.state, 'click', 'e1')).toEqual({ success: true })
+    expect(replayedAnswer(store.state, 'lead', 'e1')).toBeUndefined()
+    expect(replayedAnswer(store.state, 'click', undefined)).toBeUndefined()
   })
 
   it('keeps nothing without an event id', () => {
-    const state = emptyState()
-    rememberAnswer(state, 'lead', undefined, { success: true })
-    expect(state.answers).toEqual({})
+    const store = createStore(programs)
+    store.change(() => rememberAnswer(store, 'lead', undefined, { success: true }))
+    expect(store.state.answers).toEqual({})
+  })
+
+  it('forgets an answer whose change failed', () => {
+    const store = createStore(programs)
+    expect(() =>
+      store.change(() => {
+        rememberAnswer(store, 'click', 'e1', { success: true })
+        throw new Error('halfway')
+      }),
+    ).toThrow('halfway')
+    expect(replayedAnswer(store.state, 'click', 'e1')).toBeUndefined()
+    expect(store.state.answers).toEqual({})
   })
 })

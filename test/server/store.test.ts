@@ -45,6 +45,46 @@ describe('createStore', () => {
     expect(store.state.seq).toBe(0)
   })
 
+  it('puts back everything a failed change appended, updated in place or added under a key', () => {
+    const store = createStore(programs)
+    const at = '2030-01-01T00:00:00.000Z'
+    store.change((state) => {
+      state.seq = 2
+      state.visitors.push({ id: 'vis_1', program_id: '1', created_at: at })
+      state.clicks.push({ seq: 1, id: 'clk_1', program_id: '1', visitor_id: 'vis_1', partner_code: 'P1', test_mode: false, created_at: at, request: {} })
+      state.customers.push({ id: 'cus_1', program_id: '1', customer_key: 'user_1', email: null, visitor_id: null, created_at: at })
+      const lead = { seq: 2, id: 'lead_1', program_id: '1', customer_id: 'cus_1', customer_key: 'user_1', email: null, click_id: null, partner_code: null, created_at: at, request: {} }
+      state.leads.push(lead)
+      state.subscriptions.sub_1 = { program_id: '1', metadata: { affitor_customer_key: 'user_1' } }
+      state.answers['click:e1'] = { success: true }
+    })
+    const before = structuredClone(store.state)
+
+    expect(() =>
+      store.change((state) => {
+        state.clicks.push({ seq: ++state.seq, id: 'clk_2', program_id: '1', visitor_id: 'vis_2', partner_code: 'P2', test_mode: false, created_at: at, request: {} })
+        state.invoices.push('in_1')
+        store.update(state.customers[0], { visitor_id: 'vis_1', email: 'a@b.co' })
+        store.update(state.leads[0], { click_id: 'clk_1', partner_code: 'P1', click_attached_at: at })
+        store.update(state.subscriptions, { sub_1: { program_id: '1', metadata: {} }, sub_2: { program_id: '1', metadata: {} } })
+        store.change(() => store.update(state.answers, { 'lead:e2': { success: true } }))
+        store.update(state.customers[0], { visitor_id: 'vis_2' })
+        throw new Error('halfway')
+      }),
+    ).toThrow('halfway')
+
+    expect(store.state).toEqual(before)
+    expect(JSON.stringify(store.state)).toBe(JSON.stringify(before))
+    expect(store.indexes.click('clk_2')).toBeUndefined()
+    expect(store.indexes.customerByKey('1', 'user_1')).toBe(store.state.customers[0])
+  })
+
+  it('refuses an update outside a change', () => {
+    const store = createStore(programs)
+    expect(() => store.update(store.state.answers, { 'click:e1': {} })).toThrow('inside store.change()')
+    expect(store.state.answers).toEqual({})
+  })
+
   it('rolls a nested change back with the outer one', () => {
     const store = createStore(programs)
     expect(() =>
