@@ -47,11 +47,13 @@ const cdn = (name: string, dev: boolean): Options => ({
   minify: 'terser',
   terserOptions: terser({
     format: { comments: false, preamble: '/*! affitor-tracker, js-cookie | MIT */' },
-    // js-cookie's internal names, used only inside this file (about 35 B); `builtins` because
-    // terser otherwise spares names that DOM objects also have (`attributes`, `read`, `write`),
-    // which nothing else in this file uses. Not `domain` and the other cookie attributes:
-    // js-cookie writes those keys into the cookie string.
-    mangle: { properties: { regex: /^(withAttributes|withConverter|converter|attributes|read|write)$/, builtins: true } },
+    // Names used only inside this file (about 50 B): js-cookie's internals, and the `set`,
+    // `remove` and `send` of js-cookie, the cookie storage and the transport, which nothing
+    // outside calls here (a script tag cannot pass a transport). `builtins` because terser
+    // otherwise spares names that DOM objects also have; none of those is called here by these
+    // names (not `get`: URLSearchParams' is). Not `domain` and the other cookie attributes:
+    // js-cookie writes those keys into the cookie string; nor anything stored (the outbox).
+    mangle: { properties: { regex: /^(withAttributes|withConverter|converter|attributes|read|write|set|remove|send)$/, builtins: true } },
   }),
 })
 

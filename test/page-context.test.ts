@@ -28,3 +28,16 @@ it('makes distinct random ids', () => {
   expect(ids.size).toBe(1000)
   for (const id of ids) expect(id).toMatch(/^[a-z0-9]{6,}$/)
 })
+
+it('takes the time zone from Temporal where the browser has it, without a DateTimeFormat', () => {
+  const page = window as unknown as { Temporal?: unknown }
+  page.Temporal = { Now: { timeZoneId: () => 'Asia/Tokyo' } }
+  const format = vi.spyOn(Intl, 'DateTimeFormat')
+  try {
+    expect(pageContext().timezone).toBe('Asia/Tokyo')
+    // The first DateTimeFormat of a page loads the locale data: tens of milliseconds.
+    expect(format).not.toHaveBeenCalled()
+  } finally {
+    delete page.Temporal
+  }
+})
