@@ -63,6 +63,24 @@ async function launch() {
   return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
 }
 
+/**
+ * Resolves once `page` has had no request in flight for `quietMs` (its scripts and the click they
+ * send are done), or after `maxMs`. Playwright's `networkidle` can wait forever on a request that
+ * neither finishes nor fails, which a refused third-party script sometimes leaves.
+ */
+async function settled(page, { quietMs = 300, maxMs = 10_000 } = {}) {
+  let inFlight = 0
+  let quietSince = performance.now()
+  const start = () => inFlight++
+  const end = () => --inFlight || (quietSince = performance.now())
+  page.on('request', start)
+  page.on('requestfinished', end)
+  page.on('requestfailed', end)
+  const deadline = performance.now() + maxMs
+  while (performance.now() < deadline && (inFlight > 0 || performance.now() - quietSince < quietMs)) await new Promise((resolve) => setTimeout(resolve, 25))
+  page.off('request', start).off('requestfinished', end).off('requestfailed', end)
+}
+
 /** A fresh context (no cookies, cold cache) whose requests leave only for `origin`. */
 async function freshPage(browser, origin) {
   const context = await browser.newContext()
@@ -91,9 +109,10 @@ export async function measurePageCost({ loads = 20 } = {}) {
           const cdp = await context.newCDPSession(page)
           await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
           await cdp.send('Performance.enable')
+          const quiet = settled(page)
           await page.goto(`${origin.url}/page?variant=${encodeURIComponent(variant)}&heavy=${heavy ? 1 : 0}&aff=DEMO`, { waitUntil: 'load' })
           // The click's answer and the cookie writes are part of the cost.
-          await page.waitForLoadState('networkidle')
+          await quiet
           const { metrics } = await cdp.send('Performance.getMetrics')
           const value = (name) => metrics.find((metric) => metric.name == name).value * 1000
           script.push(value('ScriptDuration'))
