@@ -100,11 +100,14 @@ export async function measurePageCost({ loads = 20 } = {}) {
   const rows = []
   const version = browser.version()
   try {
-    for (const heavy of [false, true]) {
-      for (const variant of Object.keys(VARIANTS)) {
-        const script = []
-        const task = []
-        for (let i = 0; i < loads; i++) {
+    const samples = new Map()
+    // Round-robin, not one variant after another: a slow spell of the machine then falls on all alike.
+    for (let i = 0; i < loads; i++) {
+      for (const heavy of [false, true]) {
+        for (const variant of Object.keys(VARIANTS)) {
+          const key = `${heavy}|${variant}`
+          if (!samples.has(key)) samples.set(key, { heavy, variant, script: [], task: [] })
+          const { script, task } = samples.get(key)
           const { context, page } = await freshPage(browser, origin.url)
           const cdp = await context.newCDPSession(page)
           await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
@@ -119,8 +122,10 @@ export async function measurePageCost({ loads = 20 } = {}) {
           task.push(value('TaskDuration'))
           await context.close()
         }
-        rows.push({ page: heavy ? 'heavy' : 'blank', variant, scriptMs: median(script), taskMs: median(task) })
       }
+    }
+    for (const { heavy, variant, script, task } of samples.values()) {
+      rows.push({ page: heavy ? 'heavy' : 'blank', variant, scriptMs: median(script), taskMs: median(task) })
     }
   } finally {
     await browser.close()
