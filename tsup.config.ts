@@ -58,11 +58,11 @@ const cdn = (name: string, dev: boolean): Options => ({
 })
 
 /**
- * `affitor-tracker/node`: the backend client, built for Node apart from the browser files. ky
- * stays a dependency import.
+ * `affitor-tracker/node` (the backend client) and `affitor-tracker/first-party` (the site's own
+ * endpoint), built for servers apart from the browser files. ky stays a dependency import.
  */
 const node: Options = {
-  entry: { node: 'src/node/index.ts' },
+  entry: { node: 'src/node/index.ts', 'first-party': 'src/first-party/index.ts' },
   format: ['esm', 'cjs'],
   // With splitting, the CommonJS file is converted from the ESM build and reads ky's default
   // export through its __esModule marker; esbuild's own CommonJS output would follow Node's

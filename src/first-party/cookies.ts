@@ -1,0 +1,73 @@
+import { DOMAIN_PATTERN } from './options'
+
+/** The browser tracker's click cookie (`CLICK_COOKIE` of the browser entry), named here so this server entry does not pull in js-cookie. */
+export const CLICK_COOKIE = 'affitor_click_id'
+/** The browser tracker's partner cookie (`PARTNER_COOKIE` of the browser entry). */
+export const PARTNER_COOKIE = 'affitor_partner_code'
+/** The request header in which the browser tracker tells the broadest cookie domain it found. */
+export const COOKIE_DOMAIN_HEADER = 'x-affitor-cookie-domain'
+/** The cookies' lifetime in days when the click's answer gives none. */
+export const DEFAULT_COOKIE_DAYS = 60
+
+/** A partner code: 1 to 64 of `A-Z a-z 0-9 _ . ~ -`, as the browser tracker accepts it. */
+const PARTNER_CODE = /^[\w.~-]{1,64}$/
+/** A name whose last label is a number: an IPv4 address, as URL parsers read one. */
+const NUMERIC_TOP = /(?:^|\.)\d+$/
+
+/** The attributes shared by the cookies of one answer. */
+export interface CookieAttributes {
+  /** `Domain`, or `undefined` for a host-only cookie. */
+  domain?: string
+  /** Lifetime in whole seconds. */
+  maxAge: number
+  secure: boolean
+}
+
+/**
+ * One `Set-Cookie` header value: `Path=/`, `SameSite=Lax`, not `HttpOnly` (the browser
+ * tracker reads these cookies), the value percent-encoded as js-cookie writes it.
+ */
+export function serializeCookie(name: string, value: string, { domain, maxAge, secure }: CookieAttributes): string {
+  return `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${maxAge}${domain ? '; Domain=' + domain : ''}; SameSite=Lax${secure ? '; Secure' : ''}`
+}
+
+/**
+ * The partner code in the `param` query parameter of `affiliateUrl`, trimmed, or `null` when
+ * the URL is not absolute or the code is absent, longer than 64 characters, or holds other
+ * characters than `A-Z a-z 0-9 _ . ~ -`: the browser tracker's rule.
+ */
+export function partnerCodeOf(affiliateUrl: unknown, param: string): string | null {
+  if (typeof affiliateUrl != 'string') return null
+  try {
+    const code = (new URL(affiliateUrl).searchParams.get(param) || '').trim()
+    return PARTNER_CODE.test(code) ? code : null
+  } catch {
+    return null
+  }
+}
+
+/** `cookie_window_days` of a click's answer in seconds when it is a positive number, else {@link DEFAULT_COOKIE_DAYS}. */
+export function cookieMaxAge(windowDays: unknown): number {
+  const days = typeof windowDays == 'number' && windowDays > 0 && Number.isFinite(windowDays) ? windowDays : DEFAULT_COOKIE_DAYS
+  return Math.max(1, Math.round(days * 86_400))
+}
+
+/**
+ * The `Domain` for cookies answered to a request for `host`: `configured` when set, else the
+ * browser's `hint` when `host` vouches for it, else `undefined` (host-only).
+ *
+ * A server cannot tell a site's registrable domain (`shop.co.uk`) from a public suffix
+ * (`co.uk`) without the public suffix list. The browser can: the tracker writes a probe cookie
+ * on each parent domain and keeps the broadest one the browser accepts. That domain is taken
+ * only when it is `host` itself or a parent of it, holds a dot and is no IP address (RFC 6265
+ * §5.1.3: no domain matching for addresses), so that a request cannot place a cookie on
+ * another site or on a top-level domain. A hint naming a public suffix can only make the
+ * visitor's own browser refuse the cookie.
+ */
+export function cookieDomainFor(host: string, hint: string | null, configured?: string): string | undefined {
+  if (configured) return configured
+  const domain = (hint || '').trim().toLowerCase().replace(/^\./, '')
+  host = host.toLowerCase()
+  if (!domain.includes('.') || !DOMAIN_PATTERN.test(domain) || NUMERIC_TOP.test(domain) || NUMERIC_TOP.test(host) || host.includes(':')) return undefined
+  return host == domain || host.endsWith('.' + domain) ? domain : undefined
+}

@@ -1,0 +1,9 @@
+/**
+ * `affitor-tracker/first-party`: a request handler the site mounts on its own origin (at
+ * `/_affitor` by default) that forwards the browser tracker's clicks and leads to the tracking
+ * API and sets the click cookies from the site's own server, where Safari does not cap them at
+ * 7 days and blockers do not drop the requests.
+ */
+export { createFirstPartyHandler, type FirstPartyHandler } from './handler'
+export { toNodeHandler, type NodeHandler } from './node'
+export { DEFAULTS, type FirstPartyOptions } from './options'

@@ -1,0 +1,60 @@
+/** The largest event body accepted, in bytes; a larger one is answered 413. The browser tracker's events are a few hundred bytes. */
+export const MAX_BODY_BYTES = 64 * 1024
+
+/** A request that cannot be forwarded: the status and `{"error": message}` to answer. */
+export class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * The text of a request's body, at most {@link MAX_BODY_BYTES} bytes. Rejects with a 413
+ * {@link RequestError} beyond, without reading further when `Content-Length` already says so,
+ * and with a 400 for a body that is not UTF-8.
+ */
+export async function readBodyText(request: Request): Promise<string> {
+  const tooLarge = () => new RequestError(413, `Request body too large: the limit is ${MAX_BODY_BYTES} bytes`)
+  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) throw tooLarge()
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_BODY_BYTES) {
+      // Not awaited: a source that never settles its cancellation must not hold the answer.
+      reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    chunks.push(value)
+  }
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.byteLength
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new RequestError(400, 'Request body is not UTF-8 text')
+  }
+}
+
+/** Parses an event body, which must be a JSON object; rejects with the 400 to answer otherwise. */
+export function parseEventBody(text: string): Record<string, unknown> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new RequestError(400, 'Invalid JSON body')
+  }
+  if (typeof parsed != 'object' || !parsed || Array.isArray(parsed)) throw new RequestError(400, 'Request body must be a JSON object')
+  return parsed as Record<string, unknown>
+}

@@ -1,0 +1,66 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { cookieDomainFor, cookieMaxAge, partnerCodeOf, serializeCookie } from '../../src/first-party/cookies'
+
+describe('serializeCookie', () => {
+  it('writes Path, Max-Age, Domain, SameSite and Secure, percent-encoding the value', () => {
+    expect(serializeCookie('affitor_click_id', 'clk 1;=é', { domain: 'shop.example', maxAge: 86_400, secure: true })).toBe(
+      'affitor_click_id=clk%201%3B%3D%C3%A9; Path=/; Max-Age=86400; Domain=shop.example; SameSite=Lax; Secure',
+    )
+    expect(serializeCookie('affitor_partner_code', 'P1', { maxAge: 60, secure: false })).toBe('affitor_partner_code=P1; Path=/; Max-Age=60; SameSite=Lax')
+  })
+})
+
+describe('partnerCodeOf', () => {
+  it('reads the parameter, trimmed, as the browser tracker does', () => {
+    expect(partnerCodeOf('https://shop.example/?aff=P1', 'aff')).toBe('P1')
+    expect(partnerCodeOf('https://shop.example/?aff=%20a.b~c_d-e%20', 'aff')).toBe('a.b~c_d-e')
+    expect(partnerCodeOf('https://shop.example/?ref=P2&aff=P1', 'ref')).toBe('P2')
+    expect(partnerCodeOf(`https://shop.example/?aff=${'x'.repeat(64)}`, 'aff')).toHaveLength(64)
+  })
+
+  it.each([`https://shop.example/?aff=${'x'.repeat(65)}`, 'https://shop.example/?aff=a%2Fb', 'https://shop.example/?aff=', 'https://shop.example/', '/relative?aff=P1', 42, undefined])(
+    'answers null for %j',
+    (url) => {
+      expect(partnerCodeOf(url, 'aff')).toBeNull()
+    },
+  )
+})
+
+describe('cookieMaxAge', () => {
+  it('is cookie_window_days in seconds, else 60 days', () => {
+    expect(cookieMaxAge(30)).toBe(2_592_000)
+    expect(cookieMaxAge(0.5)).toBe(43_200)
+    for (const days of [undefined, null, 0, -1, NaN, Infinity, '30']) expect(cookieMaxAge(days)).toBe(5_184_000)
+  })
+})
+
+describe('cookieDomainFor', () => {
+  it('prefers the configured domain', () => {
+    expect(cookieDomainFor('www.shop.example', 'www.shop.example', 'shop.example')).toBe('shop.example')
+  })
+
+  it('takes a hint that is the host or a parent of it, normalised', () => {
+    expect(cookieDomainFor('www.shop.example', 'shop.example')).toBe('shop.example')
+    expect(cookieDomainFor('WWW.Shop.Example', ' .Shop.Example ')).toBe('shop.example')
+    expect(cookieDomainFor('shop.example', 'shop.example')).toBe('shop.example')
+    expect(cookieDomainFor('a.b.shop.co.uk', 'shop.co.uk')).toBe('shop.co.uk')
+  })
+
+  it.each([
+    ['www.shop.example', null],
+    ['www.shop.example', ''],
+    ['www.shop.example', 'other.example'],
+    ['www.shop.example', 'op.example'],
+    ['shop.example', 'www.shop.example'],
+    ['www.shop.example', 'example'],
+    ['localhost', 'localhost'],
+    ['127.0.0.1', '127.0.0.1'],
+    ['127.0.0.1', '0.0.1'],
+    ['[::1]', '[::1]'],
+    ['www.shop.example', 'shop.example; Domain=evil.example'],
+    ['www.shop.example', 'shop..example'],
+  ])('refuses on %s the hint %j (host-only)', (host, hint) => {
+    expect(cookieDomainFor(host, hint)).toBeUndefined()
+  })
+})
