@@ -11,6 +11,7 @@
 import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createFirstPartyHandler, toNodeHandler } from 'affitor-tracker/first-party'
 import { createReferenceHandler } from 'affitor-tracker/reference-server'
 import { createExampleBackend } from './backend.mjs'
 
@@ -40,9 +41,12 @@ export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClo
   })
   const program = reference.store.programs[0]
   let backend
+  let firstParty
   const server = createServer(async (req, res) => {
     try {
       if (await backend(req, res)) return
+      // First-party mode (/first-party.html): the site's own endpoint, forwarding to the tracking API.
+      if (req.url.startsWith('/_affitor/')) return firstParty(req, res)
       if (req.url.startsWith('/strict-csp.html')) res.setHeader('content-security-policy', STRICT_CSP)
       // The single-page app owns every path under /spa/: its router picks the view.
       if (/^\/spa\/[^.]*$/.test(req.url.split('?')[0])) req.url = '/spa/' + req.url.slice(req.url.split('?')[0].length)
@@ -54,6 +58,7 @@ export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClo
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, host, resolve))
   const address = server.address()
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+  firstParty = toNodeHandler(createFirstPartyHandler({ apiBase: origin }))
   backend = createExampleBackend({
     apiBase: origin,
     apiKey: program.api_key,
@@ -87,6 +92,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) == process.argv[1]) {
   3. Watch the chain (click → lead → sale):          ${base}/__affitor/
 
   The single-page app (npm build):                    ${base}/spa/?aff=P2
+  First-party mode (cookie set by the site's server): ${base}/first-party.html?aff=P3
   Stop with Ctrl+C.
 `)
 }
