@@ -1,4 +1,5 @@
 import Cookies from 'js-cookie'
+import type { Logger } from './debug'
 
 /** Cookie holding the click id returned by the tracking API. */
 export const CLICK_COOKIE = 'affitor_click_id'
@@ -70,16 +71,19 @@ export function detectCookieDomain(hostname: string): string | undefined {
  * not even the probe that detects the domain, before the first `set` or `remove`, or a `get`
  * that restores a copy, which happens only while `restore()` says so (with consent).
  */
-export function createCookieStorage(cookieDomain?: string, restore = () => true): CookieStorage {
+export function createCookieStorage(cookieDomain?: string, restore = () => true, log?: Logger): CookieStorage {
   let jar: typeof Cookies | undefined
   // Built on first use, so that a page waiting for consent gets no probe cookie either.
-  const cookies = () =>
+  const cookies = () => {
+    // Said once the domain is decided, below.
+    if (__DEV__ && !jar) setTimeout(() => log?.('cookie domain:', storage.domain || '(host-only)', `(${domainReason(cookieDomain, storage.domain)})`))
     // js-cookie's default attributes already hold `path=/`.
-    (jar ||= Cookies.withAttributes({
+    return (jar ||= Cookies.withAttributes({
       sameSite: 'Lax',
       secure: location.protocol == 'https:',
       domain: (storage.domain = cookieDomain || detectCookieDomain(location.hostname)),
     }))
+  }
   const storage: CookieStorage = {
     domain: cookieDomain,
     get(name) {
@@ -107,6 +111,12 @@ export function createCookieStorage(cookieDomain?: string, restore = () => true)
   return storage
 }
 
+
+/** Why the cookies got `domain`, for the debug log. */
+function domainReason(option: string | undefined, domain: string | undefined): string {
+  if (option) return 'the cookieDomain option'
+  return domain ? 'the broadest domain this browser accepted' : 'no domain accepted: localhost, an IP address, or cookies refused'
+}
 
 /** Runs `write`, ignoring what it throws: `document.cookie` in a sandboxed frame, localStorage when disabled or full. */
 function attempt(write: () => unknown): void {

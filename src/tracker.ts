@@ -1,8 +1,9 @@
 import { clickSkipReason, readPartnerCode } from './attribution'
 import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
 import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
-import { createLogger } from './debug'
+import { createLogger, debugRequested, type LogEntry } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
+import { fetchTransport } from './transport'
 import { backoff, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from './outbox'
 import { pageContext, randomId } from './page-context'
 import { removeParam, watchNavigation } from './navigation'
@@ -80,6 +81,34 @@ export interface Tracker {
    * Nothing is stored or sent afterwards, until `grantConsent()`.
    */
   revokeConsent(): void
+  /**
+   * The tracker's state and its last decisions, as data to paste into a support ticket.
+   * Development builds only (`affitor-tracker.debug.js`, the npm `development` condition):
+   * production builds leave it out, so there it is `undefined`.
+   * @example console.log(JSON.stringify(affitor.getState(), null, 2))
+   */
+  getState?(): TrackerState
+}
+
+/** What {@link Tracker.getState} returns. */
+export interface TrackerState {
+  programId: string
+  /** The options in use; the transport as `'fetch'` (the default) or `'custom'`. */
+  options: Record<string, unknown>
+  /** Whether the tracker may store and send now. */
+  consented: boolean
+  /** The cookies' `Domain`, `null` for host-only ones or before the first write. */
+  cookieDomain: string | null
+  /** The tracker's cookies by name, `null` when missing. */
+  cookies: Record<string, string | null>
+  /** The events waiting to be delivered, oldest first. */
+  outbox: Queued[]
+  /** The keys of the reports on their way: the click's is the program id, a lead's `l` and the customer key. */
+  inFlight: string[]
+  /** The keys of the calls held until consent. */
+  held: string[]
+  /** The last decisions, as `debug` logs them. */
+  log: readonly LogEntry[]
 }
 
 type Event = 'click' | 'lead'
@@ -132,13 +161,13 @@ function serverTracker(programId: string): Tracker {
 /** The tracker proper, in a page. */
 export function startTracker(opts: NormalizedOptions): Tracker {
   const { programId } = opts
-  const log = createLogger(opts.debug)
+  const log = createLogger(opts.debug || (__DEV__ && debugRequested(location.href)))
   // The choice: the cookie's when there is one (from an earlier page view, another subdomain),
   // else the one made on this page (kept in memory, for browsers that refuse the cookie), else the default.
   let choice: string = defaultChoice(opts)
   const consented = () => (readCookie(CONSENT_COOKIE) || choice) == '1'
   // A copy of a cleared cookie is written back only with consent.
-  const cookies = createCookieStorage(opts.cookieDomain, consented)
+  const cookies = createCookieStorage(opts.cookieDomain, consented, log)
   const sessionId = () => cookies.get(SESSION_COOKIE) || cookies.set(SESSION_COOKIE, randomId())
   // In-flight reports by key (the click, or a lead per customer key): a repeated call joins them.
   const pending = inFlight()
@@ -159,6 +188,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     // A lead queued before its click was answered takes the click id once there is one.
     if (type == 'lead') body.click_id ||= cookies.get(CLICK_COOKIE)
     let result: TrackResult
+    __DEV__ && log('sending', type, 'attempt', item.tries + 1)
     try {
       const response = await opts.transport.send(opts.apiBase + '/api/v1/track/' + type, body)
       const { status } = response
@@ -177,6 +207,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       const wait = backoff(++item.tries)
       // Timers round to whole milliseconds: flush what is due by the time this one was set for.
       setTimeout(flush, wait, (item.next = Date.now() + wait))
+      __DEV__ && log(type, 'kept in the outbox: next attempt in', Math.round(wait / 1000), 's')
     }
     // Read again: another tab, or this one meanwhile, may have changed the outbox.
     writeOutbox(readOutbox().flatMap((other) => (other.id != item.id ? [other] : again ? [item] : [])))
@@ -282,6 +313,10 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       // The landing as it is now: by the time consent comes, a SPA may have moved on.
       const url = location.href
       const code = codeIn(url)
+      if (__DEV__ && !code) {
+        const raw = new URL(url).searchParams.get(opts.param)
+        log(raw == null ? 'no ' + opts.param + ' parameter in the URL' : 'partner code rejected: ' + JSON.stringify(raw) + ' (1 to 64 of A-Z a-z 0-9 _ . ~ -)')
+      }
       // While consent is pending, a later URL without a code leaves the held landing alone.
       const result = gate(CLICK, () => reportClick(url, code), !code)
       // After the click is queued or held: the cleaned URL's own navigation joins it.
@@ -290,13 +325,18 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     },
     async signup(customerKey, email) {
       const error = signupError(customerKey, email)
+      __DEV__ && log('signup', error ? 'refused: ' + error : 'for customer ' + JSON.stringify(customerKey))
       if (error) return fail(error)
-      if (cookies.get(LEAD_COOKIE) == keyTag(customerKey)) return skip('already-sent')
+      if (cookies.get(LEAD_COOKIE) == keyTag(customerKey)) {
+        __DEV__ && log('signup skipped: already-sent (this customer\'s lead was delivered from this browser)')
+        return skip('already-sent')
+      }
       return gate('l' + customerKey, () => reportLead(customerKey, email))
     },
     getClickId: () => cookies.get(CLICK_COOKIE) || null,
     getData: () => attributionData(programId, cookies.get),
     grantConsent() {
+      __DEV__ && log('consent granted: making the held calls', Object.keys(held))
       choice = cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
       const calls = held
       held = {}
@@ -305,11 +345,25 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       retry()
     },
     revokeConsent() {
+      __DEV__ && log('consent revoked: deleting what was stored')
       held = {}
       // The outbox goes with the cookies: `remove` deletes the localStorage key of that name too.
       ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE, OUTBOX_KEY].forEach(cookies.remove)
       choice = cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
     },
+  }
+  if (__DEV__) {
+    tracker.getState = () => ({
+      programId,
+      options: { ...opts, transport: opts.transport == fetchTransport ? 'fetch' : 'custom' },
+      consented: consented(),
+      cookieDomain: cookies.domain || null,
+      cookies: Object.fromEntries([CLICK_COOKIE, PARTNER_COOKIE, SESSION_COOKIE, LEAD_COOKIE, CONSENT_COOKIE].map((name) => [name, readCookie(name) ?? null])),
+      outbox: readOutbox(),
+      inFlight: Object.keys(pending),
+      held: Object.keys(held),
+      log: log.entries,
+    })
   }
   addEventListener('online', retry)
   retry()

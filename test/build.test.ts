@@ -33,3 +33,17 @@ describe('what the browser files carry', () => {
     expect(built('cli.js')).toContain('retryOnTimeout')
   })
 })
+
+describe('debug mode in the built files', () => {
+  it.each(['affitor-tracker.js', 'index.js', 'index.cjs'])('production dist/%s leaves getState and ?affitor_debug out', (file) => {
+    const code = built(file)
+    expect(code).not.toContain('getState')
+    expect(code).not.toContain('affitor_debug')
+  })
+
+  it.each(['affitor-tracker.debug.js', 'development/index.js'])('dist/%s carries them', (file) => {
+    const code = built(file)
+    expect(code).toContain('getState')
+    expect(code).toContain('affitor_debug')
+  })
+})

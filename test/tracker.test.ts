@@ -735,3 +735,83 @@ describe('in a hostile page', () => {
     expect(log).toHaveBeenCalledWith('[affitor]', 'click', 'delivered', 200, expect.objectContaining({ click_id: 'clk_1' }))
   })
 })
+
+describe('debug mode (development builds)', () => {
+  const messages = (log: { mock: { calls: unknown[][] } }) => log.mock.calls.map((call) => call.slice(1).map((part) => (typeof part == 'string' ? part : JSON.stringify(part))).join(' '))
+
+  it('turns logging on with ?affitor_debug=1 in the page URL', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    await start('https://www.shop.test/?aff=P1&affitor_debug=1').tracker.trackClick()
+    expect(messages(log)).toContain('partner code P1 reporting')
+  })
+
+  it('explains each decision: the code found or rejected, the cookie domain and why, each attempt and its outcome, skips and consent', async () => {
+    vi.useFakeTimers()
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    let fail = true
+    const api = fakeApi((event) => (event.path.endsWith('/click') && fail ? { status: 503 } : undefined))
+    const { tracker } = start('https://www.shop.test/?aff=bad%20code!', api, { debug: true, requireConsent: true })
+    await tracker.trackClick()
+    history.replaceState(null, '', '/?aff=P1')
+    await tracker.signup('', 'a@b.co')
+    tracker.grantConsent()
+    await vi.advanceTimersByTimeAsync(0)
+    fail = false
+    await vi.advanceTimersByTimeAsync(5_000)
+    await tracker.signup('user_1')
+    await tracker.signup('user_1')
+    tracker.revokeConsent()
+    const said = messages(log)
+    for (const line of [
+      'partner code rejected: "bad code!" (1 to 64 of A-Z a-z 0-9 _ . ~ -)',
+      'consent pending: holding 42',
+      'signup refused: invalid customerKey',
+      'consent granted: making the held calls ["42"]',
+      'cookie domain: shop.test (the broadest domain this browser accepted)',
+      'sending click attempt 1',
+      'click failed 503 HTTP 503',
+      'sending click attempt 2',
+      'click delivered 200 {"success":true,"click_id":"clk_1","partner_code":"P1","cookie_window_days":60}',
+      'click stored on shop.test',
+      'signup for customer "user_1"',
+      'signup skipped: already-sent (this customer\'s lead was delivered from this browser)',
+      'consent revoked: deleting what was stored',
+    ]) {
+      expect(said, said.join('\n')).toContain(line)
+    }
+    expect(said.some((line) => /^click kept in the outbox: next attempt in \d+ s$/.test(line))).toBe(true)
+  })
+
+  it('says why the cookies are host-only, and when the cookieDomain option chose', async () => {
+    vi.useFakeTimers()
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    await start('http://localhost:3000/?aff=P1', fakeApi(), { debug: true }).tracker.trackClick()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(messages(log)).toContain('cookie domain: (host-only) (no domain accepted: localhost, an IP address, or cookies refused)')
+    clearBrowserState()
+    await start('https://www.shop.test/?aff=P2', fakeApi(), { debug: true, cookieDomain: 'www.shop.test' }).tracker.trackClick()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(messages(log)).toContain('cookie domain: www.shop.test (the cookieDomain option)')
+  })
+
+  it('gives its state as data with getState(): options, consent, cookies, outbox, calls under way and held, the decisions', async () => {
+    const api = fakeApi((event) => (event.path.endsWith('/lead') ? { status: 503 } : undefined))
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await tracker.trackClick()
+    await tracker.signup('user_1', 'a@b.co')
+    const state = tracker.getState!()
+    expect(state).toMatchObject({
+      programId: '42',
+      options: { programId: '42', apiBase: 'http://api.test', param: 'aff', autoTrack: true, transport: 'custom' },
+      consented: true,
+      cookieDomain: 'shop.test',
+      cookies: { affitor_click_id: 'clk_1', affitor_partner_code: 'P1', affitor_lead: null, affitor_consent: null },
+      outbox: [{ type: 'lead', tries: 1, body: { customer_key: 'user_1', click_id: 'clk_1' } }],
+      held: [],
+    })
+    expect(state.cookies.affitor_session_id).toEqual(expect.any(String))
+    expect(state.log.map((entry) => entry.message)).toContain('partner code P1 reporting')
+    // Data a support ticket can carry as it is.
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state)
+  })
+})

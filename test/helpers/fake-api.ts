@@ -7,7 +7,9 @@ export interface Received {
   body: Record<string, any>
 }
 
-type Responder = (event: Received) => { status: number; data?: unknown } | Promise<{ status: number; data?: unknown }>
+/** An answer of its own for an event, or `undefined` for the protocol's usual one. */
+type Responder = (event: Received) => Answer | undefined | Promise<Answer | undefined>
+type Answer = { status: number; data?: unknown }
 
 /**
  * A fake tracking API that answers as the protocol says: clicks get `clk_1`, `clk_2`, … and
