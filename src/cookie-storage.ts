@@ -1,10 +1,7 @@
 import Cookies from 'js-cookie'
 import type { Logger } from './debug'
 
-/** Cookie holding the click id returned by the tracking API. */
-export const CLICK_COOKIE = 'affitor_click_id'
-/** Cookie holding the partner code the stored click belongs to. */
-export const PARTNER_COOKIE = 'affitor_partner_code'
+export { CLICK_COOKIE, PARTNER_COOKIE } from './cookie-names'
 /** Cookie holding the tag (see `keyTag`) of the last customer key whose lead was delivered. */
 export const LEAD_COOKIE = 'affitor_lead'
 /** Session cookie holding the visit's `session_id`, shared by the site's subdomains. */

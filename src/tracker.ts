@@ -1,5 +1,6 @@
 import { clickSkipReason, readPartnerCode } from './attribution'
 import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
+import { DEFAULT_WINDOW_DAYS } from './cookie-names'
 import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
 import { createLogger, debugRequested, type LogEntry } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
@@ -113,8 +114,6 @@ export interface TrackerState {
 
 type Event = 'click' | 'lead'
 
-/** The attribution window when the click answer does not give one (the protocol's default). */
-export const DEFAULT_WINDOW_DAYS = 60
 
 /** How long `signup()` waits for a click still in flight before sending the lead without it. */
 export const CLICK_WAIT_MS = 3000

@@ -1,16 +1,14 @@
+import { readPartnerCode } from '../attribution'
+import { DEFAULT_WINDOW_DAYS } from '../cookie-names'
 import { DOMAIN_PATTERN } from './options'
 
-/** The browser tracker's click cookie (`CLICK_COOKIE` of the browser entry), named here so this server entry does not pull in js-cookie. */
-export const CLICK_COOKIE = 'affitor_click_id'
-/** The browser tracker's partner cookie (`PARTNER_COOKIE` of the browser entry). */
-export const PARTNER_COOKIE = 'affitor_partner_code'
-/** The request header in which the browser tracker tells the broadest cookie domain it found. */
+export { CLICK_COOKIE, PARTNER_COOKIE } from '../cookie-names'
+/** The request header in which a client may tell the broadest cookie domain it found (see `cookieDomainFor`). */
 export const COOKIE_DOMAIN_HEADER = 'x-affitor-cookie-domain'
-/** The cookies' lifetime in days when the click's answer gives none. */
-export const DEFAULT_COOKIE_DAYS = 60
-
-/** A partner code: 1 to 64 of `A-Z a-z 0-9 _ . ~ -`, as the browser tracker accepts it. */
-const PARTNER_CODE = /^[\w.~-]{1,64}$/
+/** The cookies' lifetime in days when the click's answer gives none: the protocol's window. */
+export const DEFAULT_COOKIE_DAYS = DEFAULT_WINDOW_DAYS
+/** Chrome keeps a cookie at most 400 days (RFC 6265bis): a longer `Max-Age` is cut to it. */
+const MAX_COOKIE_DAYS = 400
 /** A name whose last label is a number: an IPv4 address, as URL parsers read one. */
 const NUMERIC_TOP = /(?:^|\.)\d+$/
 
@@ -39,8 +37,7 @@ export function serializeCookie(name: string, value: string, { domain, maxAge, s
 export function partnerCodeOf(affiliateUrl: unknown, param: string): string | null {
   if (typeof affiliateUrl != 'string') return null
   try {
-    const code = (new URL(affiliateUrl).searchParams.get(param) || '').trim()
-    return PARTNER_CODE.test(code) ? code : null
+    return readPartnerCode(affiliateUrl, param)
   } catch {
     return null
   }
@@ -48,7 +45,7 @@ export function partnerCodeOf(affiliateUrl: unknown, param: string): string | nu
 
 /** `cookie_window_days` of a click's answer in seconds when it is a positive number, else {@link DEFAULT_COOKIE_DAYS}. */
 export function cookieMaxAge(windowDays: unknown): number {
-  const days = typeof windowDays == 'number' && windowDays > 0 && Number.isFinite(windowDays) ? windowDays : DEFAULT_COOKIE_DAYS
+  const days = typeof windowDays == 'number' && windowDays > 0 && Number.isFinite(windowDays) ? Math.min(windowDays, MAX_COOKIE_DAYS) : DEFAULT_COOKIE_DAYS
   return Math.max(1, Math.round(days * 86_400))
 }
 

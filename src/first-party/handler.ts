@@ -28,7 +28,7 @@ export interface FirstPartyHandler {
  * (`Path=/`, `SameSite=Lax`, `Secure` on https, readable by the tracker), living the click's
  * `cookie_window_days` (60 days without one).
  *
- * Their `Domain` is the `cookieDomain` option, else the one the browser tracker sends in the
+ * Their `Domain` is the `cookieDomain` option, else one the client names in the
  * `X-Affitor-Cookie-Domain` header when the request's host is that domain or under it (see
  * `cookieDomainFor`), else none: host-only cookies.
  *

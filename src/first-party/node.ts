@@ -79,7 +79,9 @@ function toRequest(req: ExpressRequest, url: URL): Request {
     if (name.startsWith(':') || value === undefined) continue
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
   }
-  if (!headers.has('x-forwarded-for') && !headers.has('x-real-ip') && req.socket.remoteAddress) headers.set('x-forwarded-for', req.socket.remoteAddress)
+  // The peer's address goes last, as a proxy appends it: what the client wrote before it is only its claim.
+  if (req.socket.remoteAddress) headers.set('x-forwarded-for', [headers.get('x-forwarded-for'), headers.get('x-real-ip'), req.socket.remoteAddress].filter(Boolean).join(', '))
+  headers.delete('x-real-ip')
 
   const method = req.method || 'GET'
   let body: BodyInit | undefined

@@ -1,8 +1,4 @@
-/**
- * The browser tracker's click cookie (`CLICK_COOKIE` of the browser entry), named here rather
- * than imported so that this server-side entry does not pull in the browser's cookie storage.
- */
-const CLICK_COOKIE = 'affitor_click_id'
+import { CLICK_COOKIE } from '../cookie-names'
 
 /** Anything that carries a `Cookie` header: its value, a Node request, or a Fetch API `Request`. */
 export type CookieSource =

@@ -33,6 +33,11 @@ describe('cookieMaxAge', () => {
     expect(cookieMaxAge(0.5)).toBe(43_200)
     for (const days of [undefined, null, 0, -1, NaN, Infinity, '30']) expect(cookieMaxAge(days)).toBe(5_184_000)
   })
+
+  it('stops at 400 days, the longest a browser keeps a cookie, rather than writing a Max-Age it ignores', () => {
+    expect(cookieMaxAge(400)).toBe(34_560_000)
+    expect(cookieMaxAge(1e300)).toBe(34_560_000)
+  })
 })
 
 describe('cookieDomainFor', () => {
