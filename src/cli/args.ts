@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { badPort, readPort } from '../server/cli-args'
 
 /** The usage text of each command, and of the command line as a whole (`main`). */
 export const USAGE = Object.freeze({
@@ -165,11 +166,12 @@ function parseDev(argv: string[]): Command {
   })
   if (values.help) return { command: 'help', usage: USAGE.dev }
   const { port = '4700' } = values
-  if (!/^\d{1,5}$/.test(port) || +port > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${port}"`, USAGE.dev)
+  const number = readPort(port)
+  if (number === undefined) throw new CliError(badPort(port), USAGE.dev)
   return {
     command: 'dev',
     options: {
-      port: +port,
+      port: number,
       host: !!values.host,
       ...(values.seed !== undefined && { seed: nonEmpty('--seed', values.seed, USAGE.dev) }),
       ...(values.data !== undefined && { dataFile: nonEmpty('--data', values.data, USAGE.dev) }),

@@ -1,3 +1,4 @@
+import { portInUse } from '../server/cli-args'
 import { CliError, parseCommandLine } from './args'
 import { startDev } from './dev'
 import { runInit } from './init'
@@ -37,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo, stop: () => Pro
       io.err(`affitor-tracker: ${message}\n\n${error.usage}`)
       return 2
     }
-    io.err(code == 'EADDRINUSE' ? `Port ${port} is in use: pass another with --port, or --port 0 for a free one\n` : `affitor-tracker: ${message || error}\n`)
+    io.err(code == 'EADDRINUSE' ? portInUse(port) : `affitor-tracker: ${message || error}\n`)
     return 1
   }
 }

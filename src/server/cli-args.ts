@@ -22,6 +22,20 @@ Options:
 export class CliError extends Error {}
 
 /**
+ * A `--port` value as a number from 0 to 65535; `undefined` for anything else, which the
+ * caller refuses with {@link badPort}.
+ */
+export function readPort(value: string): number | undefined {
+  return /^\d{1,5}$/.test(value) && +value < 65536 ? +value : undefined
+}
+
+/** The refusal of a bad `--port` value. */
+export const badPort = (value: string) => `--port must be a number from 0 to 65535, not "${value}"`
+
+/** What both command lines say when the port is taken. */
+export const portInUse = (port: unknown) => `Port ${port} is in use: pass another with --port, or --port 0 for a free one\n`
+
+/**
  * Reads the command line's arguments (without `node` and the script) into server options, or
  * `{ help: true }` for `--help`. Throws a {@link CliError} for an unknown flag or a bad value.
  */
@@ -49,8 +63,8 @@ export function parseCliArgs(argv: readonly string[]): { help: true } | { help: 
   if (values.help) return { help: true }
   const options: ReferenceServerOptions = {}
   if (values.port !== undefined) {
-    if (!/^\d{1,5}$/.test(values.port) || +values.port > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${values.port}"`)
-    options.port = +values.port
+    options.port = readPort(values.port)
+    if (options.port === undefined) throw new CliError(badPort(values.port))
   }
   if (values.host !== undefined) options.host = values.host
   if (values.seed !== undefined) options.seed = values.seed

@@ -3,7 +3,7 @@
  * `affitor-reference-server`: the reference tracking server from the command line.
  * See {@link USAGE} for the flags.
  */
-import { CliError, parseCliArgs, USAGE } from './cli-args'
+import { CliError, parseCliArgs, portInUse, USAGE } from './cli-args'
 import { startReferenceServer } from './server'
 
 async function main(argv: string[]): Promise<void> {
@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error) => {
   if (error instanceof CliError) process.stderr.write(`${error.message}\n\n${USAGE}`)
-  else if (error.code == 'EADDRINUSE') process.stderr.write(`Port ${error.port} is in use: pass another with --port, or --port 0 for a free one\n`)
+  else if (error.code == 'EADDRINUSE') process.stderr.write(portInUse(error.port))
   else process.stderr.write(`${error.message || error}\n`)
   process.exit(1)
 })

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -34,7 +34,7 @@ function run(args: string[]) {
 }
 
 // Built by `npm test` (and `npm run build`) before the tests run.
-describe.skipIf(!existsSync(CLI))('affitor-reference-server (built)', () => {
+describe('affitor-reference-server (built)', () => {
   it('is an executable Node script', () => {
     expect(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
   })

@@ -1,5 +1,4 @@
 // @vitest-environment node
-import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -13,7 +12,8 @@ describe('affitor-tracker/reference-server', () => {
     expect(Object.keys(server).sort()).toEqual(['DEFAULTS', 'DEMO_SEED', 'createReferenceHandler', 'startReferenceServer'])
   })
 
-  describe.skipIf(!existsSync(join(DIST, 'index.js')))('as built', () => {
+  // Built by `npm test` (and `npm run build`) before the tests run.
+  describe('as built', () => {
     const check = async (mod: typeof server) => {
       expect(Object.keys(mod).sort()).toEqual(['DEFAULTS', 'DEMO_SEED', 'createReferenceHandler', 'startReferenceServer'])
       const running = await mod.startReferenceServer({ port: 0 })
