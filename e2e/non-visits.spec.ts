@@ -1,8 +1,8 @@
 import { expect, test } from './fixtures'
 
 // Loads that are not visits: the browser fetching a partner link ahead of time records no click.
-// (A page prerendered by speculation rules waits until it is shown: test/tracker.test.ts, since
-// this Chromium does not prerender under automation.)
+// (A page prerendered by speculation rules waits until it is shown: test/tracker.test.ts. No
+// prerender request could be observed from Playwright here, so no browser test claims it.)
 
 test('a prefetched partner link records no click; following it does, once', async ({ page, demo }) => {
   await page.goto(demo.at('www', '/pricing.html'))
