@@ -1,0 +1,43 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { median, percentile, sizes } from '../bench/measure.mjs'
+import { measureServerMemory } from '../bench/server.mjs'
+import { measureSizes, PEERS } from '../bench/size.mjs'
+
+// The benchmarks' own parts, so that `npm run bench` keeps working; their figures are not judged here.
+
+describe('bench/measure.mjs', () => {
+  it('takes percentiles by nearest rank, and the median', () => {
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3)
+    expect(percentile([1, 2, 3, 4], 99)).toBe(4)
+    expect(percentile([1, 2, 3, 4], 0)).toBe(1)
+    expect(median([10, 30, 20])).toBe(20)
+  })
+
+  it('compresses: gzip and brotli smaller than raw on repetitive text', () => {
+    const measured = sizes('affitor '.repeat(100))
+    expect(measured.raw).toBe(800)
+    expect(measured.gzip).toBeLessThan(100)
+    expect(measured.brotli).toBeLessThan(measured.gzip)
+  })
+})
+
+describe('bench/size.mjs', () => {
+  it('measures our CDN file and npm import, and each peer on npm, the same way', async () => {
+    const rows = await measureSizes()
+    expect(rows).toHaveLength(2 + PEERS.length)
+    for (const row of rows) expect(row.raw).toBeGreaterThan(row.brotli)
+    // The CDN row is the file size-limit checks against its 3 kB budget.
+    expect(rows[0].brotli).toBeLessThanOrEqual(3000)
+    expect(rows.slice(2).map((row: { what: string }) => row.what.split(' ')[0])).toEqual(PEERS.map((peer: { name: string }) => peer.name))
+  })
+})
+
+describe('bench/server.mjs', () => {
+  it('fills a reference server in a process of its own and reports its memory', async () => {
+    const result = await measureServerMemory({ events: 2000 })
+    expect(result).toMatchObject({ events: 2000, clicks: 1000, leads: 1000 })
+    expect(result.heapMiB).toBeGreaterThan(0)
+    expect(result.perSecond).toBeGreaterThan(0)
+  })
+})
