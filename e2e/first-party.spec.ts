@@ -13,14 +13,21 @@ test('the click goes through the site\'s own /_affitor endpoint, whose answer se
   const { click_id: clickId } = await response.json()
   const setCookie = (await response.headersArray()).filter((header) => header.name.toLowerCase() == 'set-cookie').map((header) => header.value)
   expect(setCookie).toEqual([
-    `affitor_click_id=${clickId}; Path=/; Max-Age=${60 * 86_400}; SameSite=Lax`,
-    'affitor_partner_code=P1; Path=/; Max-Age=5184000; SameSite=Lax',
+    `affitor_click_id=${clickId}; Path=/; Max-Age=${60 * 86_400}; Domain=shop.test; SameSite=Lax`,
+    'affitor_partner_code=P1; Path=/; Max-Age=5184000; Domain=shop.test; SameSite=Lax',
   ])
   // Same origin: no CORS preflight.
   expect(preflights).toEqual([])
   const [click] = await demo.events('click')
   expect(click).toMatchObject({ id: clickId, partner_code: 'P1', request: { affiliate_url: demo.at('www', '/first-party.html?aff=P1') } })
   await expect.poll(async () => (await cookie(context, 'affitor_click_id'))?.value).toBe(clickId)
+  // The server's cookie and the tracker's own copy are one cookie, on the registrable domain...
+  await page.evaluate(() => (window as any).affitor.trackClick())
+  const copies = (await context.cookies()).filter((stored) => stored.name == 'affitor_click_id')
+  expect(copies.map((stored) => stored.domain)).toEqual(['.shop.test'])
+  // ...which a refusal deletes.
+  await page.evaluate(() => (window as any).affitor.revokeConsent())
+  expect((await context.cookies()).filter((stored) => stored.name.startsWith('affitor_') && stored.name != 'affitor_consent')).toEqual([])
 })
 
 test('the cookie is the server\'s own: a page without the tracker that posts a click gets it from Set-Cookie alone', async ({ page, context, demo }) => {
@@ -32,7 +39,7 @@ test('the cookie is the server\'s own: a page without the tracker that posts a c
   }, demo.at('www', '/pricing.html?aff=P2'))
   expect(clickId).toEqual(expect.any(String))
   const stored = await cookie(context, 'affitor_click_id')
-  expect(stored).toMatchObject({ value: clickId, domain: 'www.shop.test', path: '/', httpOnly: false, sameSite: 'Lax' })
+  expect(stored).toMatchObject({ value: clickId, domain: '.shop.test', path: '/', httpOnly: false, sameSite: 'Lax' })
   // Set by the server for the window: 60 days from now, to the minute.
   expect(stored!.expires * 1000).toBeGreaterThan(Date.now() + 60 * 86_400_000 - 60_000)
   expect((await cookie(context, 'affitor_partner_code'))?.value).toBe('P2')

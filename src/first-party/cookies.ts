@@ -1,3 +1,4 @@
+import { getDomain } from 'tldts'
 import { readPartnerCode } from '../attribution'
 import { DEFAULT_WINDOW_DAYS } from '../cookie-names'
 import { DOMAIN_PATTERN } from './options'
@@ -51,20 +52,24 @@ export function cookieMaxAge(windowDays: unknown): number {
 
 /**
  * The `Domain` for cookies answered to a request for `host`: `configured` when set, else the
- * browser's `hint` when `host` vouches for it, else `undefined` (host-only).
+ * client's `hint` when `host` vouches for it, else `host`'s registrable domain by the public
+ * suffix list (`shop.co.uk` for `www.shop.co.uk`, `shop.github.io` for a GitHub Pages site),
+ * else `undefined` (host-only: `localhost`, an IP address).
  *
- * A server cannot tell a site's registrable domain (`shop.co.uk`) from a public suffix
- * (`co.uk`) without the public suffix list. The browser can: the tracker writes a probe cookie
- * on each parent domain and keeps the broadest one the browser accepts. That domain is taken
- * only when it is `host` itself or a parent of it, holds a dot and is no IP address (RFC 6265
- * §5.1.3: no domain matching for addresses), so that a request cannot place a cookie on
- * another site or on a top-level domain. A hint naming a public suffix can only make the
- * visitor's own browser refuse the cookie.
+ * The registrable domain is where the browser tracker writes its own copy (it probes for the
+ * broadest domain the browser accepts, which is that one), so the server's cookie and the
+ * script's are one cookie, which `revokeConsent()` deletes. A hint (the domain a browser found
+ * by probing) is taken only when it is `host` itself or a parent of it, holds a dot and is no
+ * IP address (RFC 6265 §5.1.3: no domain matching for addresses), so that a request cannot
+ * place a cookie on another site or on a top-level domain; one naming a public suffix can
+ * only make the visitor's own browser refuse the cookie.
  */
 export function cookieDomainFor(host: string, hint: string | null, configured?: string): string | undefined {
   if (configured) return configured
   const domain = (hint || '').trim().toLowerCase().replace(/^\./, '')
   host = host.toLowerCase()
-  if (!domain.includes('.') || !DOMAIN_PATTERN.test(domain) || NUMERIC_TOP.test(domain) || NUMERIC_TOP.test(host) || host.includes(':')) return undefined
-  return host == domain || host.endsWith('.' + domain) ? domain : undefined
+  if (NUMERIC_TOP.test(host) || host.includes(':')) return undefined
+  const vouched = domain.includes('.') && DOMAIN_PATTERN.test(domain) && !NUMERIC_TOP.test(domain) && (host == domain || host.endsWith('.' + domain))
+  // The private section too (github.io, vercel.app): browsers keep it, as they refuse a cookie there.
+  return vouched ? domain : getDomain(host, { allowPrivateDomains: true }) || undefined
 }

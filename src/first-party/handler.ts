@@ -29,7 +29,8 @@ export interface FirstPartyHandler {
  * `cookie_window_days` (60 days without one).
  *
  * Their `Domain` is the `cookieDomain` option, else one the client names in the
- * `X-Affitor-Cookie-Domain` header when the request's host is that domain or under it (see
+ * `X-Affitor-Cookie-Domain` header when the request's host is that domain or under it, else
+ * the host's registrable domain, where the browser tracker writes its own copy (see
  * `cookieDomainFor`), else none: host-only cookies.
  *
  * It never throws nor rejects: a wrong method on an event path is answered 405, any other path

@@ -15,10 +15,11 @@ export interface FirstPartyOptions {
    */
   mount?: string
   /**
-   * `Domain` of the cookies the handler sets, so that `www.` and `app.` share them. Set it:
-   * without it a domain the client names (see {@link createFirstPartyHandler}) is used when the
-   * request's host vouches for it, else the cookies are host-only, and the browser tracker's
-   * own copy on the broadest domain then sits beside them. An empty string is none.
+   * `Domain` of the cookies the handler sets, so that `www.` and `app.` share them. Without it,
+   * a domain the client names (see {@link createFirstPartyHandler}) when the request's host
+   * vouches for it, else the host's registrable domain by the public suffix list (where the
+   * browser tracker writes its own copy), else none (host-only: localhost, an IP address).
+   * An empty string is none.
    * @default undefined
    * @example "shop.com"
    */

@@ -65,7 +65,18 @@ describe('cookieDomainFor', () => {
     ['[::1]', '[::1]'],
     ['www.shop.example', 'shop.example; Domain=evil.example'],
     ['www.shop.example', 'shop..example'],
-  ])('refuses on %s the hint %j (host-only)', (host, hint) => {
-    expect(cookieDomainFor(host, hint)).toBeUndefined()
+  ])('ignores on %s the hint %j', (host, hint) => {
+    expect(cookieDomainFor(host, hint)).toBe(cookieDomainFor(host, null))
+  })
+
+  it('falls back to the registrable domain by the public suffix list, where the tracker writes its own copy', () => {
+    expect(cookieDomainFor('www.shop.example', null)).toBe('shop.example')
+    expect(cookieDomainFor('app.shop.example', 'evil.example')).toBe('shop.example')
+    expect(cookieDomainFor('www.shop.co.uk', null)).toBe('shop.co.uk')
+    expect(cookieDomainFor('shop.github.io', null)).toBe('shop.github.io')
+  })
+
+  it.each(['localhost', '127.0.0.1', '[::1]', '10.0.0.8'])('keeps %s host-only', (host) => {
+    expect(cookieDomainFor(host, null)).toBeUndefined()
   })
 })

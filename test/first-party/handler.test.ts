@@ -31,8 +31,10 @@ describe('against the reference server', () => {
 
     expect(response.headers.getSetCookie()).toHaveLength(2)
     const cookies = cookiesOf(response)
-    expect(cookies.affitor_click_id).toEqual({ name: 'affitor_click_id', value: answer.click_id, attributes: { path: '/', 'max-age': SIXTY_DAYS, samesite: 'Lax', secure: true } })
-    expect(cookies.affitor_partner_code).toEqual({ name: 'affitor_partner_code', value: 'P1', attributes: { path: '/', 'max-age': SIXTY_DAYS, samesite: 'Lax', secure: true } })
+    // On the site's registrable domain, where the browser tracker writes its own copy: one cookie, not two.
+    const attributes = { path: '/', 'max-age': SIXTY_DAYS, domain: 'shop.example', samesite: 'Lax', secure: true }
+    expect(cookies.affitor_click_id).toEqual({ name: 'affitor_click_id', value: answer.click_id, attributes })
+    expect(cookies.affitor_partner_code).toEqual({ name: 'affitor_partner_code', value: 'P1', attributes })
   })
 
   it('takes Max-Age from the answer’s cookie_window_days', async () => {
@@ -123,16 +125,19 @@ describe('cookie attributes', () => {
   })
 
   it.each([
-    ['another site', 'other.example', 'https://www.shop.example'],
-    ['a suffix of a label, not a parent', 'op.example', 'https://www.shop.example'],
-    ['a single label (a public suffix)', 'example', 'https://www.shop.example'],
-    ['an IP address', '127.0.0.1', 'http://127.0.0.1:3000'],
-    ['part of an IP address', '0.0.1', 'http://127.0.0.1:3000'],
-    ['a value carrying attributes', 'shop.example; Domain=other.example', 'https://www.shop.example'],
-  ])('refuses a hint naming %s: host-only cookies', async (_case, hint, site) => {
+    ['another site', 'other.example', 'https://www.shop.example', 'shop.example'],
+    ['a suffix of a label, not a parent', 'op.example', 'https://www.shop.example', 'shop.example'],
+    ['a single label (a public suffix)', 'example', 'https://www.shop.example', 'shop.example'],
+    ['a value carrying attributes', 'shop.example; Domain=other.example', 'https://www.shop.example', 'shop.example'],
+    ['an IP address', '127.0.0.1', 'http://127.0.0.1:3000', undefined],
+    ['part of an IP address', '0.0.1', 'http://127.0.0.1:3000', undefined],
+  ])('refuses a hint naming %s: the registrable domain, or host-only on an address', async (_case, hint, site, domain) => {
     const response = await click({ 'x-affitor-cookie-domain': hint }, site)
     expect(response.headers.getSetCookie()).toHaveLength(2)
-    for (const header of response.headers.getSetCookie()) expect(header).not.toMatch(/domain/i)
+    for (const header of response.headers.getSetCookie()) {
+      if (domain) expect(header).toContain(`; Domain=${domain};`)
+      else expect(header).not.toMatch(/domain/i)
+    }
   })
 
   it('percent-encodes values and lives 60 days without a usable cookie_window_days', async () => {
