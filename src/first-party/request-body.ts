@@ -1,3 +1,5 @@
+import { parseJsonObject } from '../json-object'
+
 /** The largest event body accepted, in bytes; a larger one is answered 413. The browser tracker's events are a few hundred bytes. */
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -47,14 +49,9 @@ export async function readBodyText(request: Request): Promise<string> {
   }
 }
 
-/** Parses an event body, which must be a JSON object; rejects with the 400 to answer otherwise. */
+/** Parses an event body, a JSON object as the tracking API takes it; throws the 400 to answer otherwise. */
 export function parseEventBody(text: string): Record<string, unknown> {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    throw new RequestError(400, 'Invalid JSON body')
-  }
-  if (typeof parsed != 'object' || !parsed || Array.isArray(parsed)) throw new RequestError(400, 'Request body must be a JSON object')
-  return parsed as Record<string, unknown>
+  const parsed = parseJsonObject(text)
+  if ('refusal' in parsed) throw new RequestError(400, parsed.refusal)
+  return parsed.value
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parseJsonObject as parseObject } from '../json-object'
 import type { Clock } from './clock'
 import type { NormalizedServerOptions } from './options'
 import type { Body } from './records'
@@ -70,33 +71,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /** Parses a body as a JSON object, or throws the 400 the protocol's clients expect. */
 export function parseJsonObject(body: Buffer): Body {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(body.toString('utf8'))
-  } catch {
-    throw badRequest('Invalid JSON body')
-  }
-  if (typeof parsed != 'object' || !parsed || Array.isArray(parsed)) throw badRequest('Request body must be a JSON object')
-  // Bodies are stored as received: one nested thousands deep would break every later copy of the state.
-  if (nestingDepth(parsed) > MAX_JSON_DEPTH) throw badRequest(`Request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)`)
-  return parsed as Body
-}
-
-/** The deepest nesting of objects and arrays a request body may have. */
-export const MAX_JSON_DEPTH = 32
-
-/** How many objects and arrays deep `value` goes, counted without recursion. */
-export function nestingDepth(value: unknown): number {
-  let deepest = 0
-  const stack: Array<[unknown, number]> = [[value, 1]]
-  while (stack.length) {
-    const [item, depth] = stack.pop()!
-    if (typeof item != 'object' || !item) continue
-    deepest = Math.max(deepest, depth)
-    if (depth > MAX_JSON_DEPTH) break
-    for (const child of Object.values(item)) stack.push([child, depth + 1])
-  }
-  return deepest
+  const parsed = parseObject(body.toString('utf8'))
+  if ('refusal' in parsed) throw badRequest(parsed.refusal)
+  return parsed.value as Body
 }
 
 /** Writes a JSON answer. */

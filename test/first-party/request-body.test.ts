@@ -57,6 +57,7 @@ describe('parseEventBody', () => {
     ['[]', 'Request body must be a JSON object'],
     ['1', 'Request body must be a JSON object'],
     ['null', 'Request body must be a JSON object'],
+    ['{"a":' + '['.repeat(40) + ']'.repeat(40) + '}', 'Request body is nested too deeply (at most 32 levels)'],
   ])('refuses %j with a 400', (text, message) => {
     expect(() => parseEventBody(text)).toThrow(expect.objectContaining({ status: 400, message }))
   })

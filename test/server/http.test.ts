@@ -1,7 +1,8 @@
 // @vitest-environment node
 import type { IncomingMessage } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { bearerToken, nestingDepth } from '../../src/server/http'
+import { nestingDepth } from '../../src/json-object'
+import { bearerToken } from '../../src/server/http'
 import { AUTH, closeServers, startTestServer } from './helpers/server'
 
 afterEach(closeServers)
