@@ -23,6 +23,8 @@ Options:
   --dir <dir>        the project directory (default: the current one)
   --api-base <url>   the tracking API, e.g. http://localhost:4700 for "affitor-tracker dev"
                      (default: the hosted API)
+  --nonce <nonce>    plain HTML under a Content-Security-Policy: put this nonce on the
+                     tags, with the inline stub, e.g. --nonce '{{ csp_nonce }}'
   --write            also write the snippet into a new file: affitor.snippet.html (HTML),
                      src/affitor.jsx (Vite + React), app/affitor-provider.tsx (App Router) or
                      affitor-provider.tsx (Pages Router); .tsx or .jsx after the project.
@@ -79,6 +81,8 @@ export interface InitOptions {
   /** The project directory. */
   dir: string
   apiBase?: string
+  /** The Content-Security-Policy nonce for the HTML snippet's tags, as the page's template writes it. */
+  nonce?: string
   write: boolean
   yes: boolean
   json: boolean
@@ -135,6 +139,7 @@ function parseInit(argv: string[], cwd: string): Command {
     'program-id': { type: 'string' },
     dir: { type: 'string' },
     'api-base': { type: 'string' },
+    nonce: { type: 'string' },
     write: { type: 'boolean' },
     yes: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -149,6 +154,7 @@ function parseInit(argv: string[], cwd: string): Command {
       programId: programId(values['program-id'], USAGE.init),
       dir: values.dir === undefined ? cwd : nonEmpty('--dir', values.dir, USAGE.init),
       ...(values['api-base'] !== undefined && { apiBase: apiBase(values['api-base'], USAGE.init) }),
+      ...(values.nonce !== undefined && { nonce: nonce(values.nonce) }),
       write: !!values.write,
       yes: !!values.yes,
       json: !!values.json,
@@ -228,6 +234,12 @@ function nonEmpty(flag: string, value: string, usage: string): string {
 function programId(value: string, usage: string): string {
   if (!/^[\w.:-]{1,100}$/.test(value)) throw new CliError(`--program-id must be made of letters, digits, "_", "-", "." or ":", not "${value}"`, usage)
   return value
+}
+
+/** A nonce goes into a double-quoted attribute: anything a template writes, but no quote or line break. */
+function nonce(value: string): string {
+  if (!value.trim() || /["\r\n]/.test(value)) throw new CliError(`--nonce must be the nonce or the template expression that writes it, without quotes or line breaks, not ${JSON.stringify(value)}`, USAGE.init)
+  return value.trim()
 }
 
 /** The API base goes into HTML attributes and quoted strings: no quotes, backslashes or spaces. */

@@ -24,6 +24,9 @@ export interface InitResult {
 export async function runInit(options: InitOptions, io: CliIo): Promise<number> {
   if (!existsSync(options.dir) || !statSync(options.dir).isDirectory()) throw new CliError(`--dir: no such directory "${options.dir}"`, USAGE.init)
   const detection = detectFramework(options.dir)
+  if (options.nonce !== undefined && detection.framework != 'html') {
+    throw new CliError(`--nonce is for plain HTML pages: ${FRAMEWORK_NAMES[detection.framework]} bundles the tracker into your app's own scripts`, USAGE.init)
+  }
   const snippet = snippetFor(detection, options)
   let action: InitResult['files'][number]['action'] = 'printed'
   let refused = false

@@ -17,7 +17,12 @@ export interface Snippet {
 export interface SnippetOptions {
   programId: string
   apiBase?: string
+  /** For plain HTML: the CSP nonce (or the template expression writing it) on the tags, which then include the stub. */
+  nonce?: string
 }
+
+/** The stub that queues calls made before the tracker has loaded, as the README prints it (its CSP hash is there too). */
+export const STUB = 'window.affitor=window.affitor||function(){(window.affitor.q=window.affitor.q||[]).push(arguments)}'
 
 /**
  * The snippet for a detected project. For plain HTML it is the script tag; for React projects a
@@ -32,7 +37,7 @@ export function snippetFor(detection: Detection, options: SnippetOptions): Snipp
       return {
         path: 'affitor.snippet.html',
         code: scriptTag(options),
-        steps: ['Paste the script tag into the <head> of every page (or of the template they share).', ...steps],
+        steps: [`Paste the script ${options.nonce ? 'tags' : 'tag'} into the <head> of every page (or of the template they share).`, ...steps],
       }
     case 'vite-react': {
       const main = `src/main.${ext}`
@@ -80,9 +85,11 @@ export function snippetFor(detection: Detection, options: SnippetOptions): Snipp
   }
 }
 
-function scriptTag({ programId, apiBase }: SnippetOptions): string {
+function scriptTag({ programId, apiBase, nonce }: SnippetOptions): string {
   const api = apiBase ? ` data-affitor-api-base="${apiBase}"` : ''
-  return `<script src="${CDN_URL}" data-affitor-program-id="${programId}"${api} defer></script>\n`
+  const tag = `<script src="${CDN_URL}" data-affitor-program-id="${programId}"${api}${nonce ? ` nonce="${nonce}"` : ''} defer></script>\n`
+  // Under a nonce-based policy, the stub comes along so that `affitor(…)` works before the tag loads.
+  return nonce ? `<script nonce="${nonce}">${STUB}</script>\n${tag}` : tag
 }
 
 function providerModule(detection: Detection, { programId, apiBase }: SnippetOptions, where: string): string {

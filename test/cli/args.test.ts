@@ -47,6 +47,15 @@ describe('init arguments', () => {
     })
   })
 
+  it('reads --nonce as the template writes it, and refuses one that could leave its attribute', () => {
+    expect(parseCommandLine(['init', '--program-id', '1', '--nonce', ' {{ csp_nonce }} '])).toMatchObject({ options: { nonce: '{{ csp_nonce }}' } })
+    for (const value of ['a"b', 'a\nb', ' ']) {
+      const error = refusal(['init', '--program-id', '1', '--nonce', value])
+      expect(error.message).toMatch(/^--nonce must be the nonce or the template expression/)
+      expect(error.usage).toBe(USAGE.init)
+    }
+  })
+
   it('refuses --yes without --write, where it would do nothing', () => {
     const error = refusal(['init', '--program-id', '1', '--yes'])
     expect(error.message).toMatch(/^--yes answers the overwrite question of --write/)

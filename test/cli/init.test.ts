@@ -95,6 +95,12 @@ describe('init', () => {
     expect(skipped.err).toContain('not overwritten')
   })
 
+  it('refuses --nonce for a React project, whose bundle carries the tracker: no tag to put it on', async () => {
+    const dir = makeProject({ 'package.json': MANIFESTS.vite })
+    await expect(runInit(options(dir, { nonce: 'n' }), fakeIo().io)).rejects.toThrow("--nonce is for plain HTML pages: Vite + React bundles the tracker into your app's own scripts")
+    expect(existsSync(join(dir, 'src'))).toBe(false)
+  })
+
   it('refuses a --dir that is not a directory with a CliError naming the flag', async () => {
     const dir = makeProject({ file: 'x' })
     await expect(runInit(options(join(dir, 'missing')), fakeIo().io)).rejects.toThrow(CliError)

@@ -1,7 +1,9 @@
 // @vitest-environment node
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Detection } from '../../src/cli/detect-framework'
-import { snippetFor } from '../../src/cli/snippets'
+import { CDN_URL, snippetFor, STUB } from '../../src/cli/snippets'
 
 const html: Detection = { framework: 'html', reason: '', typescript: false }
 const vite: Detection = { framework: 'vite-react', reason: '', typescript: false }
@@ -9,6 +11,20 @@ const nextApp: Detection = { framework: 'next-app', reason: '', routerDir: 'src/
 const nextPages: Detection = { framework: 'next-pages', reason: '', routerDir: 'pages', typescript: true }
 
 describe('snippetFor', () => {
+  it('puts a CSP nonce on the tag and brings the stub, allowed by the same nonce, for plain HTML', () => {
+    const snippet = snippetFor(html, { programId: '42', nonce: '{{ csp_nonce }}' })
+    expect(snippet.code).toBe(
+      `<script nonce="{{ csp_nonce }}">${STUB}</script>\n<script src="${CDN_URL}" data-affitor-program-id="42" nonce="{{ csp_nonce }}" defer></script>\n`,
+    )
+    expect(snippet.steps[0]).toMatch(/^Paste the script tags /)
+  })
+
+  it('has the stub the README prints, with the hash it gives for policies without a nonce', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    expect(readme).toContain(`<script>${STUB}</script>`)
+    expect(readme).toContain(`'sha256-${createHash('sha256').update(STUB).digest('base64')}'`)
+  })
+
   it('gives plain HTML the CDN script tag with the program id, in affitor.snippet.html', () => {
     const snippet = snippetFor(html, { programId: '42' })
     expect(snippet.path).toBe('affitor.snippet.html')
