@@ -10,10 +10,11 @@ const MARKERS = {
   'the backend client': ['Bearer ', 'affitor_customer_key'],
   'the command line': ['Usage: affitor-tracker', 'package.json'],
   ky: ['retryOnTimeout', 'beforeRetry'],
+  'the first-party endpoint': ['x-affitor-cookie-domain', 'Max-Age='],
 }
 
 describe('what the browser files carry', () => {
-  it.each(['affitor-tracker.js', 'index.js', 'index.cjs'])('dist/%s has none of the React binding, the backend client, the command line or ky', (file) => {
+  it.each(['affitor-tracker.js', 'index.js', 'index.cjs'])('dist/%s has none of the React binding, the backend client, the command line, ky or the first-party endpoint', (file) => {
     const code = built(file)
     for (const [part, markers] of Object.entries(MARKERS)) {
       for (const marker of markers) expect(code.includes(marker), `${part} (${marker}) in dist/${file}`).toBe(false)
@@ -31,6 +32,8 @@ describe('what the browser files carry', () => {
     expect(built('node.js')).toContain('affitor_customer_key')
     expect(built('cli.js')).toContain('Usage: affitor-tracker')
     expect(built('cli.js')).toContain('retryOnTimeout')
+    expect(built('first-party.js')).toContain('x-affitor-cookie-domain')
+    expect(built('first-party.js')).toContain('Max-Age=')
   })
 })
 
