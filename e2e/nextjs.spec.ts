@@ -7,9 +7,8 @@ import { startReferenceServer, type ReferenceServer } from '../src/server/server
 
 // The Next.js example (examples/nextjs) as built by `npm run build:examples`: its layout renders
 // <AffitorProvider> from the built affitor-tracker/react, its signup form calls signup() from
-// useAffitor(). The build fixed the API base, so the reference server listens on that port.
-
-const API_PORT = 4791
+// useAffitor(), and the browser's events go through the app's own /_affitor route
+// (affitor-tracker/first-party), which forwards them to AFFITOR_API_BASE: a reference server here.
 const APP_DIR = fileURLToPath(new URL('../examples/nextjs', import.meta.url))
 const NEXT_BIN = fileURLToPath(new URL('../node_modules/next/dist/bin/next', import.meta.url))
 
@@ -40,18 +39,18 @@ function assertBuilt() {
   if (!existsSync(`${APP_DIR}/.next/BUILD_ID`)) throw new Error('examples/nextjs is not built: run `npm run build:examples` first')
   // The layout, a server component, passes the API base to the provider: it is in the prerendered page.
   const page = readFileSync(`${APP_DIR}/.next/server/app/index.html`, 'utf8')
-  if (!page.includes(`http://127.0.0.1:${API_PORT}`)) throw new Error(`examples/nextjs was built for another API base: run \`npm run build:examples\` (NEXT_PUBLIC_AFFITOR_API_BASE=http://127.0.0.1:${API_PORT})`)
+  if (!page.includes('/_affitor')) throw new Error('examples/nextjs was built with NEXT_PUBLIC_AFFITOR_API_BASE set: run `npm run build:examples` without it')
 }
 
 test.beforeAll(async () => {
   test.setTimeout(90_000)
   assertBuilt()
-  api = await startReferenceServer({ port: API_PORT })
+  api = await startReferenceServer({ port: 0 })
   const port = await freePort()
   app = `http://127.0.0.1:${port}`
   // Its own process group, so that teardown ends `next start` and anything it started.
   next = spawn(process.execPath, [NEXT_BIN, 'start', APP_DIR, '-p', String(port), '-H', '127.0.0.1'], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', AFFITOR_API_BASE: api.url },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   })
@@ -64,10 +63,14 @@ test.afterAll(async () => {
   await api?.close()
 })
 
-test('the Next.js example records the landing, shows its click id and ties the signup to it', async ({ page }) => {
+test('the Next.js example records the landing through its own /_affitor route, shows its click id and ties the signup to it', async ({ page }) => {
+  const answered = page.waitForResponse((response) => response.url() == `${app}/_affitor/api/v1/track/click`)
   await page.goto(`${app}/?aff=P1`)
+  const response = await answered
   await expect.poll(() => events('click'), { timeout: 15_000 }).toHaveLength(1)
   const [click] = await events('click')
+  // The app's server set the cookie: host-only here, on an IP address.
+  expect(await response.headerValue('set-cookie')).toContain(`affitor_click_id=${click.id}; Path=/; Max-Age=5184000; SameSite=Lax`)
   expect(click.partner_code).toBe('P1')
   expect(click.request).toMatchObject({ affiliate_url: `${app}/?aff=P1`, additional_data: { program_id: '1' } })
   // Rendered by useAffitor() once the click was answered.

@@ -11,11 +11,15 @@
  * - `POST /orders {user_id, amount_cents}`: a sale paid outside Stripe, reported with the sale
  *   API; a repeated order id answers "already recorded".
  * - `POST /orders/:id/refund`: reverses the sale's commission.
+ * - `/_affitor/…` (with `apiBase`): first-party mode, the browser tracker's own endpoint on
+ *   this origin (`data-affitor-api-base="/_affitor"`), which forwards its events to the tracking
+ *   API and sets the click cookie from this server: Safari keeps it, blockers see no tracker.
  *
  * `createApp` takes its clients, so that tests (and your own) can pass stand-ins.
  */
 import { randomUUID } from 'node:crypto'
 import express from 'express'
+import { createFirstPartyHandler, toNodeHandler } from 'affitor-tracker/first-party'
 import { readClickId, withAffitorMetadata } from 'affitor-tracker/node'
 
 /** The plans sold through Checkout: one-time and monthly. */
@@ -29,14 +33,17 @@ export const PLANS = {
  *   affitor: import('affitor-tracker/node').AffitorClient,
  *   stripe: { checkout: { sessions: { create(params: object): Promise<{ id: string, url: string | null }> } } },
  *   programId?: string | number,
+ *   apiBase?: string,
  *   publicUrl?: string,
  *   log?: (message: string) => void,
  * }} options
  */
-export function createApp({ affitor, stripe, programId, publicUrl = 'http://localhost:3000', log = console.error }) {
+export function createApp({ affitor, stripe, programId, apiBase, publicUrl = 'http://localhost:3000', log = console.error }) {
   /** Users by id. A real app has a database. */
   const users = new Map()
   const app = express()
+  // Before the JSON parser: the handler reads the body itself, and passes other paths on.
+  if (apiBase) app.use(toNodeHandler(createFirstPartyHandler({ apiBase })))
   app.use(express.json())
 
   const userOf = (req, res) => {

@@ -22,6 +22,8 @@ const app = createApp({
   affitor: createAffitorClient({ apiBase: AFFITOR_API_BASE, apiKey: AFFITOR_API_KEY, programId: AFFITOR_PROGRAM_ID }),
   stripe: new Stripe(STRIPE_SECRET_KEY),
   programId: AFFITOR_PROGRAM_ID,
+  // First-party mode at /_affitor: point your pages' tracker at it.
+  apiBase: AFFITOR_API_BASE,
   publicUrl: `http://localhost:${PORT}`,
 })
 app.listen(+PORT, () => console.log(`example backend on http://localhost:${PORT}`))

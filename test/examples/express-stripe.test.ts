@@ -22,7 +22,7 @@ const affitor = () => createAffitorClient({ apiBase: reference.url, apiKey: 'sk_
 beforeAll(async () => {
   reference = await startReferenceServer({ port: 0, log: false })
   const stripe = { checkout: { sessions: { create: async (params: object) => (sessions.push(params), { id: `cs_test_${sessions.length}`, url: 'https://checkout.stripe.com/c/pay/cs_test' }) } } }
-  const express = createApp({ affitor: affitor(), stripe, programId: 1, log: (line: string) => void logged.push(line) })
+  const express = createApp({ affitor: affitor(), stripe, programId: 1, apiBase: reference.url, log: (line: string) => void logged.push(line) })
   app = await new Promise<Server>((resolve) => {
     const server = express.listen(0, '127.0.0.1', () => resolve(server))
   })
@@ -58,6 +58,24 @@ async function visitor(partner: string) {
 }
 
 describe('examples/express-stripe', () => {
+  it('serves first-party mode at /_affitor: the click forwarded and recorded, its cookie set by this server', async () => {
+    const response = await fetch(base + '/_affitor/api/v1/track/click', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ affiliate_url: 'https://www.shop.test/?aff=P2' }),
+    })
+    expect(response.status).toBe(200)
+    const { click_id: clickId } = await response.json()
+    // Host-only: this test's server is on an IP address.
+    expect(response.headers.getSetCookie()).toEqual([
+      `affitor_click_id=${clickId}; Path=/; Max-Age=5184000; SameSite=Lax`,
+      'affitor_partner_code=P2; Path=/; Max-Age=5184000; SameSite=Lax',
+    ])
+    expect((await events('click')).find((click) => click.click_id == clickId)).toMatchObject({ partner_code: 'P2' })
+    // The rest of the app is untouched by it.
+    expect((await post('/signup', { email: 'not an email' })).status).toBe(400)
+  })
+
   it('reports the lead from the backend with the click id read from the Cookie header', async () => {
     const { clickId, userId } = await visitor('P1')
     const lead = (await events('lead')).find((event) => event.customer_key == userId)

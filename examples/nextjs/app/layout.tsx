@@ -3,9 +3,10 @@ import { AffitorProvider } from 'affitor-tracker/react'
 
 export const metadata = { title: 'affitor-tracker: Next.js' }
 
-// Your tracking API, fixed at build time; `npm run demo` at the repository root serves the
-// reference server at the default.
-const apiBase = process.env.NEXT_PUBLIC_AFFITOR_API_BASE || 'http://localhost:4700'
+// Where the browser sends its events: this app's own /_affitor route (first-party mode, see
+// app/%5Faffitor/[...path]/route.ts), unless NEXT_PUBLIC_AFFITOR_API_BASE names the tracking
+// API itself at build time.
+const apiBase = process.env.NEXT_PUBLIC_AFFITOR_API_BASE || '/_affitor'
 
 /**
  * A server component: AffitorProvider is a client component, rendered here once for every
