@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test'
-import { CHROMIUM_ARGS, chromiumPath } from './e2e/chromium.mjs'
+import { CHROMIUM_ARGS, chromiumPath, FAKE_HOSTS, VISITOR_ARGS, VISITOR_USER_AGENT } from './e2e/chromium.mjs'
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,13 +13,9 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: {
       executablePath: chromiumPath(),
-      args: [
-        ...CHROMIUM_ARGS,
-        // Fake hosts on loopback: www. and app. as two real subdomains of one site, and hosts
-        // under public suffixes (co.uk, github.io) where the cookie must stop at the site.
-        '--host-resolver-rules=MAP *.shop.test 127.0.0.1, MAP *.shop.co.uk 127.0.0.1, MAP *.github.io 127.0.0.1',
-      ],
+      args: [...CHROMIUM_ARGS, ...VISITOR_ARGS, ...FAKE_HOSTS],
     },
+    userAgent: VISITOR_USER_AGENT,
     trace: 'retain-on-failure',
   },
 })

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http'
 import { chromium } from '@playwright/test'
 import { createReferenceHandler } from 'affitor-tracker/reference-server'
-import { CHROMIUM_ARGS, chromiumPath } from '../e2e/chromium.mjs'
+import { CHROMIUM_ARGS, chromiumPath, VISITOR_ARGS, VISITOR_USER_AGENT } from '../e2e/chromium.mjs'
 import { median } from './measure.mjs'
 
 /** A mid-range phone, as Lighthouse models one: the CPU four times slower. */
@@ -59,8 +59,9 @@ async function startOrigin(latencyMs) {
   }
 }
 
+/** Chromium as a visitor's browser: a bot's landing would report no click, and cost less. */
 async function launch() {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS })
+  return chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...VISITOR_ARGS] })
 }
 
 /**
@@ -83,7 +84,7 @@ async function settled(page, { quietMs = 300, maxMs = 10_000 } = {}) {
 
 /** A fresh context (no cookies, cold cache) whose requests leave only for `origin`. */
 async function freshPage(browser, origin) {
-  const context = await browser.newContext()
+  const context = await browser.newContext({ userAgent: VISITOR_USER_AGENT })
   await context.route((url) => !url.href.startsWith(origin), (route) => route.abort())
   return { context, page: await context.newPage() }
 }

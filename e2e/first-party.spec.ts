@@ -4,6 +4,12 @@ import { cookie, expect, test } from './fixtures'
 // examples/demo.mjs) forwards the tracker's events to the tracking API and sets the click cookie.
 
 test('the click goes through the site\'s own /_affitor endpoint, whose answer sets the cookie with Set-Cookie', async ({ page, context, demo }) => {
+  // Every cookie the page's scripts write, from before the tracker runs.
+  await page.addInitScript(() => {
+    const cookie = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!
+    const writes: string[] = ((window as any).__cookieWrites = [])
+    Object.defineProperty(document, 'cookie', { get: () => cookie.get!.call(document), set: (line: string) => (writes.push(line), cookie.set!.call(document, line)) })
+  })
   const preflights: string[] = []
   page.on('request', (request) => request.method() == 'OPTIONS' && preflights.push(request.url()))
   const answered = page.waitForResponse((response) => response.url().endsWith('/_affitor/api/v1/track/click'))
@@ -21,7 +27,13 @@ test('the click goes through the site\'s own /_affitor endpoint, whose answer se
   const [click] = await demo.events('click')
   expect(click).toMatchObject({ id: clickId, partner_code: 'P1', request: { affiliate_url: demo.at('www', '/first-party.html?aff=P1') } })
   await expect.poll(async () => (await cookie(context, 'affitor_click_id'))?.value).toBe(clickId)
-  // The server's cookie and the tracker's own copy are one cookie, on the registrable domain...
+  await expect.poll(() => page.evaluate(() => (window as any).affitor.getClickId())).toBe(clickId)
+  // The tracker left the server's cookie as it is: no script wrote either attribution cookie
+  // (Safari would have cut the lifetime of one written from script to 7 days).
+  const writes: string[] = await page.evaluate(() => (window as any).__cookieWrites)
+  expect(writes.filter((line) => /^affitor_(click_id|partner_code)=/.test(line))).toEqual([])
+  expect(writes.some((line) => line.startsWith('affitor_session_id='))).toBe(true)
+  // One cookie, on the registrable domain, where the tracker would write its own...
   await page.evaluate(() => (window as any).affitor.trackClick())
   const copies = (await context.cookies()).filter((stored) => stored.name == 'affitor_click_id')
   expect(copies.map((stored) => stored.domain)).toEqual(['.shop.test'])

@@ -10,21 +10,18 @@ export const SESSION_COOKIE = 'affitor_session_id'
 const PROBE_COOKIE = 'affitor_probe'
 
 /**
- * The tracker's only way to cookies: attributes are decided once, nothing here throws.
- *
- * Cookies that outlive the session are mirrored in localStorage under the same name, with
- * their expiry: when the cookie is gone (cleared by the visitor, blocked, capped by the
- * browser) while the mirror is still valid, reading restores the value and writes the cookie
- * again. localStorage is per origin, so a mirror helps the subdomain that wrote it.
+ * The tracker's way to write cookies: attributes are decided once, nothing here throws.
+ * Reading is {@link readCookie}.
  */
 export interface CookieStorage {
-  /** The `Domain` attribute in use, or `undefined` for a host-only cookie; known after the first write. */
-  domain: string | undefined
-  /** The cookie's value, else its valid localStorage mirror (which restores the cookie), else `undefined`. */
-  get(name: string): string | undefined
-  /** Writes a cookie that lives `days` days (a session cookie without `days`), and its mirror; returns `value`. */
+  /**
+   * The `Domain` attribute in use, or `undefined` for a host-only cookie; known after the first
+   * write. Kept for the debug log and `getState()`: development builds only.
+   */
+  domain?: string
+  /** Writes a cookie that lives `days` days (a session cookie without `days`); returns `value`. */
   set(name: string, value: string, days?: number): string
-  /** Deletes a cookie and its mirror. */
+  /** Deletes a cookie. */
   remove(name: string): void
 }
 
@@ -65,49 +62,35 @@ export function detectCookieDomain(hostname: string): string | undefined {
 /**
  * Cookie storage for the current page: `path=/`, `SameSite=Lax`, `Secure` on https,
  * on `cookieDomain` when given, else on the detected broadest domain. Nothing is written,
- * not even the probe that detects the domain, before the first `set` or `remove`, or a `get`
- * that restores a copy, which happens only while `restore()` says so (with consent).
+ * not even the probe that detects the domain, before the first `set` or `remove`.
  */
-export function createCookieStorage(cookieDomain?: string, restore = () => true, log?: Logger): CookieStorage {
+export function createCookieStorage(cookieDomain?: string, log?: Logger): CookieStorage {
   let jar: typeof Cookies | undefined
   // Built on first use, so that a page waiting for consent gets no probe cookie either.
   const cookies = () => {
-    // Said once the domain is decided, below.
-    if (__DEV__ && !jar) setTimeout(() => log?.('cookie domain:', storage.domain || '(host-only)', `(${domainReason(cookieDomain, storage.domain)})`))
-    // js-cookie's default attributes already hold `path=/`.
-    return (jar ||= Cookies.withAttributes({
-      sameSite: 'Lax',
-      secure: location.protocol == 'https:',
-      domain: (storage.domain = cookieDomain || detectCookieDomain(location.hostname)),
-    }))
+    if (!jar) {
+      const domain = cookieDomain || detectCookieDomain(location.hostname)
+      if (__DEV__) {
+        storage.domain = domain
+        // Said once the domain is decided, after the write that decided it.
+        setTimeout(() => log?.('cookie domain:', domain || '(host-only)', `(${domainReason(cookieDomain, domain)})`))
+      }
+      // js-cookie's default attributes already hold `path=/`.
+      jar = Cookies.withAttributes({ sameSite: 'Lax', secure: location.protocol == 'https:', domain })
+    }
+    return jar
   }
   const storage: CookieStorage = {
-    domain: cookieDomain,
-    get(name) {
-      const value = readCookie(name)
-      if (value) return value
-      try {
-        const [saved, until] = JSON.parse(localStorage.getItem(name)!)
-        const days = (until - Date.now()) / 864e5
-        if (days > 0 && typeof saved == 'string' && restore()) return storage.set(name, saved, days)
-      } catch {
-        // No mirror, storage disabled, or garbage in it.
-      }
-    },
     set(name, value, days) {
       attempt(() => cookies().set(name, value, { expires: days }))
-      // Written even when the cookie is refused: then the mirror is all there is.
-      if (days) attempt(() => localStorage.setItem(name, JSON.stringify([value, Date.now() + days * 864e5])))
       return value
     },
     remove(name) {
       attempt(() => cookies().remove(name))
-      attempt(() => localStorage.removeItem(name))
     },
   }
   return storage
 }
-
 
 /** Why the cookies got `domain`, for the debug log. */
 function domainReason(option: string | undefined, domain: string | undefined): string {
@@ -115,7 +98,7 @@ function domainReason(option: string | undefined, domain: string | undefined): s
   return domain ? 'the broadest domain this browser accepted' : 'no domain accepted: localhost, an IP address, or cookies refused'
 }
 
-/** Runs `write`, ignoring what it throws: `document.cookie` in a sandboxed frame, localStorage when disabled or full. */
+/** Runs `write`, ignoring what it throws: `document.cookie` in a sandboxed frame. */
 function attempt(write: () => unknown): void {
   try {
     write()

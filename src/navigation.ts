@@ -8,12 +8,12 @@
  *
  * @example onNavigation(() => console.log('now at', location.href))
  */
-export function onNavigation(listener: () => unknown): void {
+export function onNavigation(listener: (restore?: PopStateEvent) => unknown): void {
   if (typeof history != 'undefined') watchNavigation(listener)
 }
 
 /** {@link onNavigation} for the tracker, which calls it only in a page. */
-export function watchNavigation(listener: () => unknown): void {
+export function watchNavigation(listener: (restore?: PopStateEvent) => unknown): void {
   for (const name of ['pushState', 'replaceState'] as const) {
     const original = history[name]
     // Both return nothing. The listener (the tracker's trackClick) never throws.
@@ -22,6 +22,7 @@ export function watchNavigation(listener: () => unknown): void {
       listener()
     }
   }
+  // Back and forward: the event, so the listener can tell them from new entries.
   addEventListener('popstate', listener)
 }
 

@@ -16,6 +16,13 @@ export interface TrackerOptions {
    */
   apiBase?: string
   /**
+   * Where the tracker sends its events in first-party mode: the path on your own site where
+   * `affitor-tracker/first-party` is mounted. The same as `apiBase` (and used instead of it when
+   * both are given); named for the endpoint, so that `data-affitor-endpoint="/_affitor"` reads as what it is.
+   * @example "/_affitor"
+   */
+  endpoint?: string
+  /**
    * Name of the URL query parameter that carries the partner's code.
    * @default "aff"
    * @example "ref"
@@ -43,6 +50,13 @@ export interface TrackerOptions {
    * @default false
    */
   cleanUrl?: boolean
+  /**
+   * Report clicks from browsers driven by programs too: `navigator.webdriver` (Playwright,
+   * Puppeteer, Selenium) and crawler or headless user agents (`Googlebot`, `HeadlessChrome`),
+   * whose landings are otherwise skipped as `'bot'`. For end-to-end tests of your own site.
+   * @default false
+   */
+  trackBots?: boolean
   /**
    * How events reach the API. Defaults to `fetch` with `keepalive`. Use `createKyTransport()`
    * from `affitor-tracker/ky`, or your own.
@@ -102,6 +116,6 @@ export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
   const opts: Record<string, unknown> = { ...defaults }
   for (const key in options) if (options[key as keyof TrackerOptions] != null) opts[key] = options[key as keyof TrackerOptions]
   if (!(opts.programId = String(opts.programId ?? '').trim())) throw new TypeError('createTracker(): programId is required')
-  opts.apiBase = String(opts.apiBase).replace(/\/+$/, '')
+  opts.apiBase = String(opts.endpoint || opts.apiBase).replace(/\/+$/, '')
   return opts as NormalizedOptions
 }

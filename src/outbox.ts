@@ -29,17 +29,21 @@ export const MAX_BACKOFF_MS = 5 * 60_000
 
 /**
  * The queued events, oldest first; empty when storage is unavailable or holds garbage. Entries
- * need a body and a recent time, and nothing more is checked: only a script of the same origin
- * writes here, and whatever it writes is at worst sent once to the API, which refuses an
- * unknown kind of event (404) or body (400), and is then dropped as any refused event is.
+ * need a body, a recent time, and an id and a retry time the tracker can compare, and nothing
+ * more is checked: only a script of the same origin writes here, and whatever it writes is at
+ * worst sent once to the API, which refuses an unknown kind of event (404) or body (400), and
+ * is then dropped as any refused event is.
  */
 export function readOutbox(): Queued[] {
   try {
-    return JSON.parse(localStorage.getItem(OUTBOX_KEY)!).filter(
-      (item: Queued) => item?.body && Date.now() - item.at < MAX_QUEUED_AGE_MS,
+    // Read and written as properties (`localStorage[key]`), the standard's shorter spelling of getItem/setItem/removeItem.
+    return JSON.parse(localStorage[OUTBOX_KEY]).filter(
+      // `id + next` turns both into text here, where one that cannot be (an object whose toString
+      // and valueOf are no functions) throws inside this try, not later in the tracker's loop.
+      (item: Queued) => item?.body && Date.now() - item.at < MAX_QUEUED_AGE_MS && item.id + item.next,
     )
   } catch {
-    // Nothing stored (null has no filter), storage disabled (some private modes, sandboxed frames), or not JSON.
+    // Nothing stored (not JSON), storage disabled (some private modes, sandboxed frames), or garbage (no filter).
     return []
   }
 }
@@ -47,8 +51,8 @@ export function readOutbox(): Queued[] {
 /** Stores `list`, the newest {@link MAX_QUEUED} of it; quietly does nothing without storage. */
 export function writeOutbox(list: Queued[]): void {
   try {
-    if (list.length) localStorage.setItem(OUTBOX_KEY, JSON.stringify(list.slice(-MAX_QUEUED)))
-    else localStorage.removeItem(OUTBOX_KEY)
+    if (list.length) localStorage[OUTBOX_KEY] = JSON.stringify(list.slice(-MAX_QUEUED))
+    else delete localStorage[OUTBOX_KEY]
   } catch {}
 }
 

@@ -1,11 +1,11 @@
-import { clickSkipReason, readPartnerCode } from './attribution'
+import { clickSkipReason, isAutomated, readPartnerCode } from './attribution'
 import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
 import { DEFAULT_WINDOW_DAYS } from './cookie-names'
 import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
 import { createLogger, debugRequested, type LogEntry } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
 import { fetchTransport } from './transport'
-import { backoff, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from './outbox'
+import { backoff, readOutbox, writeOutbox, type Queued } from './outbox'
 import { pageContext, randomId } from './page-context'
 import { removeParam, watchNavigation } from './navigation'
 import { keyTag, signupError } from './signup'
@@ -17,6 +17,7 @@ export type SkipReason =
   | 'same-partner' // this partner's click is already stored
   | 'already-sent' // this customer's lead was already delivered from this browser
   | 'no-consent' // consent is required and not given: held in memory, made on grantConsent()
+  | 'bot' // a browser under automation, a crawler or a headless browser (see the `trackBots` option)
 
 /** A tracking API answer as the protocol describes it; any field may be missing. */
 export type Answer = Record<string, unknown> & {
@@ -78,7 +79,7 @@ export interface Tracker {
   grantConsent(): void
   /**
    * Records the refusal (`affitor_consent=0`), forgets the held calls and deletes everything
-   * the tracker stored: the attribution cookies, their localStorage copies and the outbox.
+   * the tracker stored: the attribution cookies and the outbox.
    * Nothing is stored or sent afterwards, until `grantConsent()`.
    */
   revokeConsent(): void
@@ -165,14 +166,17 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   // else the one made on this page (kept in memory, for browsers that refuse the cookie), else the default.
   let choice: string = defaultChoice(opts)
   const consented = () => (readCookie(CONSENT_COOKIE) || choice) == '1'
-  // A copy of a cleared cookie is written back only with consent.
-  const cookies = createCookieStorage(opts.cookieDomain, consented, log)
-  const sessionId = () => cookies.get(SESSION_COOKIE) || cookies.set(SESSION_COOKIE, randomId())
+  const cookies = createCookieStorage(opts.cookieDomain, log)
+  const sessionId = () => readCookie(SESSION_COOKIE) || cookies.set(SESSION_COOKIE, randomId())
   // In-flight reports by key (the click, or a lead per customer key): a repeated call joins them.
   const pending = inFlight()
   // The click's key: the program id (a lead's is 'l' and the customer key, an event's its random id).
   const CLICK = programId
   const codeIn = (url: string) => readPartnerCode(url, opts.param)
+  // A program drives this page (automation, a crawler): its page views are no clicks.
+  const bot = !opts.trackBots && isAutomated(navigator)
+  // The URLs this page view has seen: going back or forward to one is no new landing.
+  const seen: Record<string, 1> = {}
   // Calls made while consent is pending, by key (the click, a lead per customer key), in memory only.
   let held: Record<string, () => Promise<TrackResult>> = {}
 
@@ -185,7 +189,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     if (!consented()) return skip('no-consent')
     const { type, body } = item
     // A lead queued before its click was answered takes the click id once there is one.
-    if (type == 'lead') body.click_id ||= cookies.get(CLICK_COOKIE)
+    if (type == 'lead') body.click_id ||= readCookie(CLICK_COOKIE)
     let result: TrackResult
     __DEV__ && log('sending', type, 'attempt', item.tries + 1)
     try {
@@ -194,7 +198,8 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       const data = (response.data || {}) as Answer
       // Status 0: handed off with no answer to read (a beacon).
       const ok = !status || (status > 199 && status < 300 && data.success !== false)
-      result = ok ? { ok, status, data } : { ok, status, data, error: String(data.error || data.message || 'HTTP ' + status) }
+      result = { ok, status, data }
+      if (!ok) result.error = String(data.error || data.message || 'HTTP ' + status)
     } catch (error) {
       result = fail(error)
     }
@@ -243,6 +248,12 @@ export function startTracker(opts: NormalizedOptions): Tracker {
 
   function storeClick(code: string, { click_id: clickId, cookie_window_days: days }: Answer) {
     if (!clickId) return
+    // Already set by the answer (a first-party endpoint): written again from script, Safari
+    // would cut its lifetime to 7 days.
+    if (readCookie(CLICK_COOKIE) == clickId) {
+      __DEV__ && log('click cookie set by the server: left as it is')
+      return
+    }
     const lifetime = +days! > 0 ? +days! : DEFAULT_WINDOW_DAYS
     // js-cookie writes any value as a string.
     cookies.set(CLICK_COOKIE, clickId, lifetime)
@@ -253,9 +264,9 @@ export function startTracker(opts: NormalizedOptions): Tracker {
 
   /** Reports the landing at `url`, whose partner code is `code`. */
   async function reportClick(url: string, code: string | null): Promise<TrackResult> {
-    const stored = cookies.get(CLICK_COOKIE)
-    const skipped = clickSkipReason(code, stored && cookies.get(PARTNER_COOKIE))
-    __DEV__ && log('partner code', code, skipped ? 'skipped: ' + skipped : 'reporting')
+    const stored = readCookie(CLICK_COOKIE)
+    const skipped = clickSkipReason(code, stored && readCookie(PARTNER_COOKIE), bot)
+    __DEV__ && log('partner code', code, skipped ? 'skipped: ' + skipped + (skipped == 'bot' ? ' (navigator.webdriver, or a crawler\'s or headless user agent; trackBots reports it)' : '') : 'reporting')
     if (skipped) return skip(skipped)
     // Queued first: the landing is kept even if the request never leaves the page.
     return queue('click', {
@@ -277,7 +288,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     return queue('lead', {
       customer_key: customerKey,
       email,
-      click_id: cookies.get(CLICK_COOKIE),
+      click_id: readCookie(CLICK_COOKIE),
       page_url: location.href,
       session_id: sessionId(),
       program_id: programId,
@@ -316,6 +327,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
         const raw = new URL(url).searchParams.get(opts.param)
         log(raw == null ? 'no ' + opts.param + ' parameter in the URL' : 'partner code rejected: ' + JSON.stringify(raw) + ' (1 to 64 of A-Z a-z 0-9 _ . ~ -)')
       }
+      seen[url] = 1
       // While consent is pending, a later URL without a code leaves the held landing alone.
       const result = gate(CLICK, () => reportClick(url, code), !code)
       // After the click is queued or held: the cleaned URL's own navigation joins it.
@@ -326,14 +338,14 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       const error = signupError(customerKey, email)
       __DEV__ && log('signup', error ? 'refused: ' + error : 'for customer ' + JSON.stringify(customerKey))
       if (error) return fail(error)
-      if (cookies.get(LEAD_COOKIE) == keyTag(customerKey)) {
+      if (readCookie(LEAD_COOKIE) == keyTag(customerKey)) {
         __DEV__ && log('signup skipped: already-sent (this customer\'s lead was delivered from this browser)')
         return skip('already-sent')
       }
       return gate('l' + customerKey, () => reportLead(customerKey, email))
     },
-    getClickId: () => cookies.get(CLICK_COOKIE) || null,
-    getData: () => attributionData(programId, cookies.get),
+    getClickId: () => readCookie(CLICK_COOKIE) || null,
+    getData: () => attributionData(programId, readCookie),
     grantConsent() {
       __DEV__ && log('consent granted: making the held calls', Object.keys(held))
       choice = cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
@@ -346,8 +358,8 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     revokeConsent() {
       __DEV__ && log('consent revoked: deleting what was stored')
       held = {}
-      // The outbox goes with the cookies: `remove` deletes the localStorage key of that name too.
-      ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE, OUTBOX_KEY].forEach(cookies.remove)
+      ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE].forEach(cookies.remove)
+      writeOutbox([])
       choice = cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
     },
   }
@@ -371,8 +383,12 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   // A prerendered page (speculation rules) may never be shown: its landing counts once it is.
   if (opts.autoTrack) {
     !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track)
-    // A single-page app's navigation to a URL with a partner code is a landing too.
-    watchNavigation(track)
+    // A single-page app's navigation to a URL with a partner code is a landing too, but going
+    // back or forward (popstate) to one this page view has seen is not: that click was counted.
+    watchNavigation((restore) => {
+      if (restore && seen[location.href]) __DEV__ && log('back to', location.href, 'which this page view has seen: not a new landing')
+      else track()
+    })
   }
   return tracker
 }

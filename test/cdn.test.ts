@@ -66,6 +66,28 @@ it('honours data-affitor-cookie-domain and data-affitor-param', async () => {
   expect(w.affitor!.getClickId()).toBeNull()
 })
 
+it('sends to a first-party endpoint with data-affitor-endpoint', async () => {
+  setPage('https://www.shop.test/?aff=P1')
+  await load({ 'data-affitor-program-id': '123', 'data-affitor-endpoint': '/_affitor' })
+  await w.affitor!.trackClick()
+  expect(api.received.map((event) => event.url)).toEqual(['/_affitor/api/v1/track/click'])
+})
+
+for (const trackBots of [false, true]) {
+  it(`reports a bot's landing ${trackBots ? 'with' : 'only with'} data-affitor-track-bots`, async () => {
+    Object.defineProperty(navigator, 'webdriver', { value: true, configurable: true })
+    try {
+      setPage('https://www.shop.test/?aff=P1')
+      await load(trackBots ? { ...attrs, 'data-affitor-track-bots': 'true' } : attrs)
+      // The landing is reported on load (a second call joins it), or skipped.
+      await expect(w.affitor!.trackClick()).resolves.toMatchObject(trackBots ? { ok: true, status: 200 } : { skipped: 'bot' })
+      expect(api.clicks()).toHaveLength(trackBots ? 1 : 0)
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).webdriver
+    }
+  })
+}
+
 it('defaults the API base to the hosted service', async () => {
   setPage('https://www.shop.test/?aff=P1')
   await load({ 'data-affitor-program-id': '123' })

@@ -27,6 +27,12 @@ describe('normalizeOptions', () => {
     expect(normalizeOptions({ programId: 1, apiBase: '/affitor/' }).apiBase).toBe('/affitor')
   })
 
+  it('takes endpoint for apiBase, before it when both are given', () => {
+    expect(normalizeOptions({ programId: 1, endpoint: '/_affitor/' }).apiBase).toBe('/_affitor')
+    expect(normalizeOptions({ programId: 1, endpoint: '/_affitor', apiBase: 'https://api.affitor.com' }).apiBase).toBe('/_affitor')
+    expect(normalizeOptions({ programId: 1, endpoint: undefined, apiBase: 'http://localhost:4700' }).apiBase).toBe('http://localhost:4700')
+  })
+
   it('throws a TypeError naming the call and the option when programId is missing', () => {
     for (const options of [undefined, {}, { programId: '' }, { programId: '  ' }, { programId: null }]) {
       expect(() => normalizeOptions(options as never)).toThrow(TypeError)

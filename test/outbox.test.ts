@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoff, MAX_BACKOFF_MS, MAX_QUEUED, MAX_QUEUED_AGE_MS, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from '../src/outbox'
+import { blockStorage, fillStorage } from './helpers/page'
 
 afterEach(() => localStorage.clear())
 
@@ -19,6 +20,15 @@ describe('readOutbox', () => {
     }
   })
 
+  it('answers an empty list rather than an id or retry time that cannot be compared', () => {
+    // Objects whose toString and valueOf are no functions: comparing them throws.
+    const poison = { toString: 1, valueOf: 1 }
+    for (const field of ['id', 'next']) {
+      localStorage.setItem(OUTBOX_KEY, JSON.stringify([{ ...event('a'), [field]: poison }]))
+      expect(readOutbox()).toEqual([])
+    }
+  })
+
   it('drops events older than the attribution window', () => {
     const now = Date.now()
     writeOutbox([event('old', now - MAX_QUEUED_AGE_MS - 1), event('recent', now - 1000)])
@@ -26,10 +36,12 @@ describe('readOutbox', () => {
   })
 
   it('answers an empty list when storage throws', () => {
-    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
-      throw new DOMException('denied', 'SecurityError')
-    })
-    expect(readOutbox()).toEqual([])
+    const unblock = blockStorage()
+    try {
+      expect(readOutbox()).toEqual([])
+    } finally {
+      unblock()
+    }
   })
 })
 
@@ -45,10 +57,13 @@ describe('writeOutbox', () => {
     writeOutbox([event('a')])
     writeOutbox([])
     expect(localStorage.getItem(OUTBOX_KEY)).toBeNull()
-    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
-      throw new DOMException('full', 'QuotaExceededError')
-    })
-    expect(() => writeOutbox([event('b')])).not.toThrow()
+    const unfill = fillStorage()
+    try {
+      expect(() => writeOutbox([event('b')])).not.toThrow()
+      expect(() => writeOutbox([])).not.toThrow()
+    } finally {
+      unfill()
+    }
   })
 })
 

@@ -226,6 +226,68 @@ describe('click', () => {
   })
 })
 
+describe('bots and first-party endpoints', () => {
+  const HEADLESS = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36'
+
+  it('reports no click from a browser under automation, or a crawler, and says why', async () => {
+    stubNavigator({ webdriver: true })
+    const { tracker, api } = start('https://www.shop.test/?aff=P1')
+    await expect(tracker.trackClick()).resolves.toEqual({ ok: true, status: 0, skipped: 'bot' })
+    clearBrowserState()
+    stubNavigator({ webdriver: false, userAgent: HEADLESS })
+    await expect(start('https://www.shop.test/?aff=P2', api).tracker.trackClick()).resolves.toMatchObject({ skipped: 'bot' })
+    expect(api.received).toHaveLength(0)
+    expect(readCookie(CLICK_COOKIE)).toBeUndefined()
+    // A page without a code is no landing, bot or not.
+    await expect(start('https://www.shop.test/', api).tracker.trackClick()).resolves.toMatchObject({ skipped: 'no-code' })
+  })
+
+  it('still sends a signup from a bot: only clicks are left out', async () => {
+    stubNavigator({ webdriver: true })
+    const { tracker, api } = start('https://www.shop.test/?aff=P1')
+    await expect(tracker.signup('user_1')).resolves.toMatchObject({ ok: true, status: 200 })
+    expect(api.clicks()).toHaveLength(0)
+    expect(api.leads()).toHaveLength(1)
+  })
+
+  it('reports a bot\'s landing with trackBots, for end-to-end tests', async () => {
+    stubNavigator({ webdriver: true, userAgent: HEADLESS })
+    const { tracker, api } = start('https://www.shop.test/?aff=P1', fakeApi(), { trackBots: true })
+    await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true, status: 200 })
+    expect(api.clicks()).toHaveLength(1)
+  })
+
+  it('sends to the endpoint option, and leaves a click cookie the endpoint set as it is', async () => {
+    // A first-party endpoint answers the click with Set-Cookie: the browser stores it before the script reads the answer.
+    const api = fakeApi((event) => {
+      if (!event.path.endsWith('/click')) return undefined
+      document.cookie = 'affitor_click_id=clk_server; path=/'
+      document.cookie = 'affitor_partner_code=P1; path=/'
+      return { status: 200, data: { success: true, click_id: 'clk_server', partner_code: 'P1', cookie_window_days: 60 } }
+    })
+    setPage('https://www.shop.test/?aff=P1')
+    const capture = captureCookieWrites()
+    const tracker = createTracker({ programId: 42, endpoint: '/_affitor', transport: api.transport })
+    await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
+    capture.stop()
+    expect(api.received.map((event) => event.url)).toEqual(['/_affitor/api/v1/track/click'])
+    // The endpoint's two cookies, and the tracker's session cookie: no script write of the click.
+    expect(capture.writes.filter((line) => /^affitor_(click_id|partner_code)=/.test(line))).toEqual(['affitor_click_id=clk_server; path=/', 'affitor_partner_code=P1; path=/'])
+    expect(tracker.getData()).toMatchObject({ clickId: 'clk_server', partnerCode: 'P1' })
+  })
+
+  it('writes the cookie itself when the endpoint\'s was refused or is another click', async () => {
+    const api = fakeApi((event) => {
+      if (!event.path.endsWith('/click')) return undefined
+      document.cookie = 'affitor_click_id=clk_stale; path=/; domain=shop.test'
+      return { status: 200, data: { success: true, click_id: 'clk_new', cookie_window_days: 30 } }
+    })
+    const { tracker } = start('https://www.shop.test/?aff=P1', api)
+    await tracker.trackClick()
+    expect(tracker.getData()).toMatchObject({ clickId: 'clk_new', partnerCode: 'P1' })
+  })
+})
+
 describe('single-page apps', () => {
   it('tracks a client-side navigation to a partner code like a landing: pushState, replaceState, popstate', async () => {
     const { tracker, api } = start('https://www.shop.test/')
@@ -237,15 +299,33 @@ describe('single-page apps', () => {
     history.replaceState(null, '', '/pricing?aff=P2')
     await vi.waitFor(() => expect(api.clicks()).toHaveLength(2))
     expect(api.clicks()[1].body).toMatchObject({ affiliate_url: 'https://www.shop.test/pricing?aff=P2', existing_click_id: 'clk_1' })
-    setPage('https://www.shop.test/pricing?aff=P1')
+    // Back or forward to an entry this page view has not seen (pushed before a reload).
+    setPage('https://www.shop.test/pricing?aff=P3')
     dispatchEvent(new PopStateEvent('popstate'))
     await vi.waitFor(() => expect(api.clicks()).toHaveLength(3))
     // Pages without a code, and the stored partner's own code again, send nothing.
     history.pushState(null, '', '/app')
-    history.pushState(null, '', '/pricing?aff=P1')
+    history.pushState(null, '', '/pricing?aff=P3')
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(api.clicks()).toHaveLength(3)
-    expect(readCookie(PARTNER_COOKIE)).toBe('P1')
+    expect(readCookie(PARTNER_COOKIE)).toBe('P3')
+  })
+
+  it('takes going back or forward to a landing this page view has seen for no new click', async () => {
+    const { api } = start('https://www.shop.test/?aff=P1')
+    await vi.waitFor(() => expect(readCookie(PARTNER_COOKIE)).toBe('P1'))
+    history.pushState(null, '', '/pricing?aff=P2')
+    await vi.waitFor(() => expect(readCookie(PARTNER_COOKIE)).toBe('P2'))
+    // Back to the first landing: P1's link was not clicked again.
+    setPage('https://www.shop.test/?aff=P1')
+    dispatchEvent(new PopStateEvent('popstate'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(api.clicks()).toHaveLength(2)
+    expect(readCookie(PARTNER_COOKIE)).toBe('P2')
+    // A new link to it is a click, though: last click wins.
+    history.pushState(null, '', '/?aff=P1&from=footer')
+    await vi.waitFor(() => expect(readCookie(PARTNER_COOKIE)).toBe('P1'))
+    expect(api.clicks()).toHaveLength(3)
   })
 
   it('leaves navigation alone with autoTrack: false', async () => {
@@ -477,13 +557,15 @@ describe('nothing lost', () => {
   })
 
   it('still sends, once, when storage is unavailable', async () => {
-    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
-      throw new DOMException('denied', 'SecurityError')
-    })
-    const { tracker, api } = start('https://www.shop.test/?aff=P1')
-    await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
-    expect(api.clicks()).toHaveLength(1)
-    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    const unblock = blockStorage()
+    try {
+      const { tracker, api } = start('https://www.shop.test/?aff=P1')
+      await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
+      expect(api.clicks()).toHaveLength(1)
+      expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    } finally {
+      unblock()
+    }
   })
 })
 
@@ -546,7 +628,7 @@ describe('consent', () => {
     expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
     tracker.revokeConsent()
     expect(tracker.getData()).toMatchObject({ clickId: null, partnerCode: null })
-    expect(stored()).toEqual({ cookies: 'affitor_consent=0', storage: { affitor_consent: expect.stringContaining('"0"') } })
+    expect(stored()).toEqual({ cookies: 'affitor_consent=0', storage: {} })
     await expect(tracker.signup('user_2')).resolves.toMatchObject({ skipped: 'no-consent' })
     // A later page view of the visit does not track either.
     const later = start('https://www.shop.test/?aff=P2', api).tracker
@@ -598,18 +680,12 @@ describe('consent', () => {
     expect(api.leads()).toHaveLength(0)
   })
 
-  it('writes no cookie back from its copy while consent is pending', async () => {
+  it('takes nothing from localStorage under a cookie\'s name', async () => {
     localStorage.setItem(CLICK_COOKIE, JSON.stringify(['clk_old', Date.now() + 864e5]))
     setPage('https://www.shop.test/')
-    const capture = captureCookieWrites()
-    const tracker = createTracker({ programId: 1, transport: fakeApi().transport, requireConsent: true })
-    expect(tracker.getData().clickId).toBeNull()
-    await tracker.signup('user_1')
-    capture.stop()
-    expect(capture.writes).toEqual([])
-    tracker.grantConsent()
-    expect(tracker.getClickId()).toBe('clk_old')
-    expect(readCookie(CLICK_COOKIE)).toBe('clk_old')
+    const tracker = createTracker({ programId: 1, transport: fakeApi().transport })
+    expect(tracker.getClickId()).toBeNull()
+    expect(readCookie(CLICK_COOKIE)).toBeUndefined()
   })
 
   it('drops the outbox on revoke, and a late answer stores nothing', async () => {
@@ -653,7 +729,7 @@ describe('consent', () => {
     tracker.revokeConsent()
     await new Promise((resolve) => setTimeout(resolve, 10))
     expect(api.received).toHaveLength(0)
-    expect(stored()).toEqual({ cookies: 'affitor_consent=0', storage: { affitor_consent: expect.any(String) } })
+    expect(stored()).toEqual({ cookies: 'affitor_consent=0', storage: {} })
   })
 
   for (const [signal, option, value] of [
@@ -678,29 +754,30 @@ describe('consent', () => {
 })
 
 describe('cookies cleared or blocked', () => {
-  it('restores a cleared click cookie from localStorage and sends it with the lead', async () => {
+  it('takes a cleared click cookie for the visitor\'s choice: the lead goes without it, and the outbox keeps nothing back', async () => {
     const api = fakeApi()
     await start('https://www.shop.test/?aff=P1', api).tracker.trackClick()
     clearCookiesOnly()
     const { tracker } = start('https://www.shop.test/signup', api)
-    expect(readCookie(CLICK_COOKIE)).toBe('clk_1')
+    expect(readCookie(CLICK_COOKIE)).toBeUndefined()
     await tracker.signup('user_1')
-    expect(api.leads()[0].body.click_id).toBe('clk_1')
-    expect(tracker.getData()).toMatchObject({ clickId: 'clk_1', partnerCode: 'P1' })
+    expect(api.leads()[0].body.click_id).toBeUndefined()
+    expect(tracker.getData()).toMatchObject({ clickId: null, partnerCode: null })
   })
 })
 
 describe('in a hostile page', () => {
-  it('keeps working, without throwing, when cookies are blocked: attribution lives in localStorage', async () => {
+  it('keeps working, without throwing, when cookies are blocked', async () => {
     setPage('https://www.shop.test/?aff=P1')
     const unblock = blockCookies()
     try {
       const api = fakeApi()
       const tracker = createTracker({ programId: 1, transport: api.transport })
       await expect(tracker.trackClick()).resolves.toMatchObject({ ok: true })
-      expect(tracker.getClickId()).toBe('clk_1')
+      expect(tracker.getClickId()).toBeNull()
       await expect(tracker.signup('user_1')).resolves.toMatchObject({ ok: true })
-      expect(api.leads()[0].body.click_id).toBe('clk_1')
+      // Nothing holds the click id for it: the browser refused to.
+      expect(api.leads()[0].body.click_id).toBeUndefined()
       expect(api.received).toHaveLength(2)
     } finally {
       unblock()
@@ -780,6 +857,31 @@ describe('debug mode (development builds)', () => {
       expect(said, said.join('\n')).toContain(line)
     }
     expect(said.some((line) => /^click kept in the outbox: next attempt in \d+ s$/.test(line))).toBe(true)
+  })
+
+  it('says why a landing is no click: a bot, or back to a page already counted', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    stubNavigator({ webdriver: true })
+    await start('https://www.shop.test/?aff=P1', fakeApi(), { debug: true }).tracker.trackClick()
+    expect(messages(log)).toContain("partner code P1 skipped: bot (navigator.webdriver, or a crawler's or headless user agent; trackBots reports it)")
+    clearBrowserState()
+    stubNavigator({ webdriver: false })
+    start('https://www.shop.test/?aff=P2', fakeApi(), { debug: true })
+    history.pushState(null, '', '/pricing')
+    setPage('https://www.shop.test/?aff=P2')
+    dispatchEvent(new PopStateEvent('popstate'))
+    expect(messages(log)).toContain('back to https://www.shop.test/?aff=P2 which this page view has seen: not a new landing')
+  })
+
+  it('says so when it leaves the endpoint\'s click cookie as it is', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const api = fakeApi((event) => {
+      if (!event.path.endsWith('/click')) return undefined
+      document.cookie = 'affitor_click_id=clk_server; path=/'
+      return { status: 200, data: { success: true, click_id: 'clk_server' } }
+    })
+    await start('https://www.shop.test/?aff=P1', api, { debug: true }).tracker.trackClick()
+    expect(messages(log)).toContain('click cookie set by the server: left as it is')
   })
 
   it('says why the cookies are host-only, and when the cookieDomain option chose', async () => {

@@ -107,3 +107,14 @@ export function blockStorage(): () => void {
   })
   return () => Object.defineProperty(window, 'localStorage', { configurable: true, value: storage })
 }
+
+/** Makes every write to localStorage fail as a full one does (`QuotaExceededError`); returns the undo. */
+export function fillStorage(): () => void {
+  const storage = localStorage
+  const full = () => {
+    throw new DOMException('full', 'QuotaExceededError')
+  }
+  const proxy = new Proxy(storage, { get: (_, key) => storage[key as string], set: full, deleteProperty: full })
+  Object.defineProperty(window, 'localStorage', { configurable: true, value: proxy })
+  return () => Object.defineProperty(window, 'localStorage', { configurable: true, value: storage })
+}
