@@ -12,7 +12,7 @@
  *   API; a repeated order id answers "already recorded".
  * - `POST /orders/:id/refund`: reverses the sale's commission.
  * - `/_affitor/…` (with `apiBase`): first-party mode, the browser tracker's own endpoint on
- *   this origin (`data-affitor-api-base="/_affitor"`), which forwards its events to the tracking
+ *   this origin (`data-affitor-endpoint="/_affitor"`), which forwards its events to the tracking
  *   API and sets the click cookie from this server: Safari keeps it, blockers see no tracker.
  *
  * `createApp` takes its clients, so that tests (and your own) can pass stand-ins.

@@ -6,7 +6,7 @@ export const metadata = { title: 'affitor-tracker: Next.js' }
 // Where the browser sends its events: this app's own /_affitor route (first-party mode, see
 // app/%5Faffitor/[...path]/route.ts), unless NEXT_PUBLIC_AFFITOR_API_BASE names the tracking
 // API itself at build time.
-const apiBase = process.env.NEXT_PUBLIC_AFFITOR_API_BASE || '/_affitor'
+const endpoint = process.env.NEXT_PUBLIC_AFFITOR_API_BASE || '/_affitor'
 
 /**
  * A server component: AffitorProvider is a client component, rendered here once for every
@@ -17,7 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <AffitorProvider programId="1" apiBase={apiBase}>
+        <AffitorProvider programId="1" endpoint={endpoint}>
           {children}
         </AffitorProvider>
       </body>

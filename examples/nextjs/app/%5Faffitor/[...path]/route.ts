@@ -2,7 +2,7 @@ import { createFirstPartyHandler } from 'affitor-tracker/first-party'
 
 /**
  * First-party mode: the browser tracker sends its events to /_affitor on this app's own origin
- * (the provider's apiBase in app/layout.tsx); this route forwards them to the tracking API and
+ * (the provider's endpoint in app/layout.tsx); this route forwards them to the tracking API and
  * answers the click with Set-Cookie, so the attribution cookie comes from the app's server:
  * Safari keeps it for the whole window, and blockers see no tracking host.
  *
