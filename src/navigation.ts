@@ -1,7 +1,8 @@
 /**
  * Calls `listener` after every client-side navigation of a single-page app: after
  * `history.pushState` and `history.replaceState`, which fire no event and are therefore
- * wrapped, and on `popstate` (back and forward). A call the browser refuses (a URL of
+ * wrapped, and on `popstate` (back and forward), which it is given as its argument `restore`,
+ * to tell going back to an entry from a new one. A call the browser refuses (a URL of
  * another origin) throws to its caller as before and calls nothing. Does nothing without a DOM.
  * The tracker watches navigations this way with `autoTrack`; the React binding re-reads the
  * attribution after them.
