@@ -13,7 +13,7 @@ const terser = (extra: NonNullable<Options['terserOptions']>): Options['terserOp
  */
 const npm = (dev: boolean): Options => ({
   // One entry per subpath, so bundlers tree-shake what is unused.
-  entry: { index: 'src/index.ts', ky: 'src/ky-transport.ts' },
+  entry: { index: 'src/index.ts', ky: 'src/browser/ky-transport.ts' },
   outDir: dev ? 'dist/development' : 'dist',
   format: ['esm', 'cjs'],
   platform: 'browser',
@@ -29,7 +29,7 @@ const npm = (dev: boolean): Options => ({
 
 /** The CDN file: one minified IIFE with js-cookie bundled in and no ky. */
 const cdn = (name: string, dev: boolean): Options => ({
-  entry: { [name]: 'src/cdn.ts' },
+  entry: { [name]: 'src/browser/cdn.ts' },
   format: ['iife'],
   platform: 'browser',
   target: 'es2021',
@@ -80,7 +80,7 @@ const node: Options = {
  * bundlers read.
  */
 const react: Options = {
-  entry: { react: 'src/react.tsx' },
+  entry: { react: 'src/react/index.tsx' },
   format: ['esm', 'cjs'],
   platform: 'browser',
   target: 'es2021',

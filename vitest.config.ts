@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   define: { __DEV__: 'true' },
-  // src/react.tsx imports the tracker by the package's name: the sources, as in tsconfig's paths.
+  // src/react/ imports the tracker by the package's name: the sources, as in tsconfig's paths.
   resolve: { alias: [{ find: /^affitor-tracker$/, replacement: new URL('./src/index.ts', import.meta.url).pathname }] },
   test: {
     environment: 'happy-dom',

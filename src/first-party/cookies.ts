@@ -1,5 +1,5 @@
 import { getDomain } from 'tldts'
-import { readPartnerCode } from '../attribution'
+import { readPartnerCode } from '../partner-code'
 import { DEFAULT_WINDOW_DAYS } from '../cookie-names'
 import { DOMAIN_PATTERN } from './options'
 

@@ -1,4 +1,4 @@
-import type { Transport } from '../../src/transport'
+import type { Transport } from '../../src/browser/transport'
 
 /** One event as the fake tracking API received it. */
 export interface Received {

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { CLICK_COOKIE } from '../../src/cookie-storage'
+import { CLICK_COOKIE } from '../../src/cookie-names'
 import { readClickId, readRequestCookie } from '../../src/node'
 
 describe('readClickId', () => {

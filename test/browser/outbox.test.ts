@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { backoff, MAX_BACKOFF_MS, MAX_QUEUED, MAX_QUEUED_AGE_MS, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from '../src/outbox'
-import { blockStorage, fillStorage } from './helpers/page'
+import { backoff, MAX_BACKOFF_MS, MAX_QUEUED, MAX_QUEUED_AGE_MS, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from '../../src/browser/outbox'
+import { blockStorage, fillStorage } from '../helpers/page'
 
 afterEach(() => localStorage.clear())
 

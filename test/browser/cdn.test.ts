@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
-import { asScriptTag, resetGlobals } from './helpers/cdn'
-import { fakeApi } from './helpers/fake-api'
-import { clearBrowserState, setPage } from './helpers/page'
+import { asScriptTag, resetGlobals } from '../helpers/cdn'
+import { fakeApi } from '../helpers/fake-api'
+import { clearBrowserState, setPage } from '../helpers/page'
 
 type Global = ((method: string, ...args: unknown[]) => unknown) & Record<string, any>
 const w = window as unknown as { affitor?: Global; affitorQueue?: any }
@@ -15,7 +15,7 @@ beforeEach(() => {
 })
 afterEach(clearBrowserState)
 
-const load = (attributes: Record<string, string>) => asScriptTag(attributes, () => import('../src/cdn'))
+const load = (attributes: Record<string, string>) => asScriptTag(attributes, () => import('../../src/browser/cdn'))
 const attrs = { 'data-affitor-program-id': '123', 'data-affitor-api-base': 'http://localhost:4700' }
 
 it('starts tracking from the data attributes and installs window.affitor', async () => {
@@ -164,7 +164,7 @@ it('waits for consent with data-affitor-require-consent, and takes it through th
 })
 
 it('maps every data-affitor-* attribute to its option, flags included', async () => {
-  const { scriptOptions } = await import('../src/cdn')
+  const { scriptOptions } = await import('../../src/browser/cdn')
   const script = document.createElement('script')
   for (const [name, value] of Object.entries({
     'data-affitor-program-id': '7',

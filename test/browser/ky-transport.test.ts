@@ -1,6 +1,6 @@
 import ky from 'ky'
 import { describe, expect, it, vi } from 'vitest'
-import { createKyTransport } from '../src/ky-transport'
+import { createKyTransport } from '../../src/browser/ky-transport'
 
 /** A ky instance whose fetch answers from `answers` in turn, counting the attempts. */
 function scriptedKy(answers: Array<() => Response>) {

@@ -2,13 +2,13 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it, vi } from 'vitest'
 
-type Api = typeof import('../src/index')
+type Api = typeof import('../../src/index')
 const require = createRequire(import.meta.url)
 
 const builds: Array<[string, () => Promise<Api>]> = [
-  ['source', () => import('../src/index')],
-  ['built ESM (dist/index.js)', () => import('../dist/index.js' as string)],
-  ['built CJS (dist/index.cjs)', async () => require('../dist/index.cjs')],
+  ['source', () => import('../../src/index')],
+  ['built ESM (dist/index.js)', () => import('../../dist/index.js' as string)],
+  ['built CJS (dist/index.cjs)', async () => require('../../dist/index.cjs')],
 ]
 
 describe.each(builds)('without a DOM: %s', (_name, load) => {
@@ -60,7 +60,7 @@ describe.each(builds)('without a DOM: %s', (_name, load) => {
 describe('the CDN entry without a DOM', () => {
   it('does nothing, and logs nothing, when a server-side bundle imports it', async () => {
     const error = vi.spyOn(console, 'error')
-    await expect(import('../src/cdn')).resolves.toBeDefined()
+    await expect(import('../../src/browser/cdn')).resolves.toBeDefined()
     expect(error).not.toHaveBeenCalled()
   })
 })

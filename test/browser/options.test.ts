@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULTS, normalizeOptions } from '../src/options'
-import { fetchTransport } from '../src/transport'
+import { DEFAULTS, normalizeOptions } from '../../src/browser/options'
+import { fetchTransport } from '../../src/browser/transport'
 
 describe('normalizeOptions', () => {
   it('applies the defaults', () => {

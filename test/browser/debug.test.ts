@@ -1,5 +1,5 @@
 import { expect, it, vi } from 'vitest'
-import { createLogger, debugRequested, HISTORY } from '../src/debug'
+import { createLogger, debugRequested, HISTORY } from '../../src/browser/debug'
 
 it('logs under the [affitor] prefix when enabled', () => {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {})

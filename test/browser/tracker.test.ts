@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
-import { CLICK_COOKIE, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
-import { readOutbox } from '../src/outbox'
-import { CLICK_WAIT_MS, createTracker } from '../src/tracker'
-import type { TrackerOptions } from '../src/options'
-import { fakeApi } from './helpers/fake-api'
-import { blockCookies, blockStorage, captureCookieWrites, clearBrowserState, clearCookiesOnly, clearListeners, setPage } from './helpers/page'
+import { CLICK_COOKIE, PARTNER_COOKIE, readCookie } from '../../src/browser/cookie-storage'
+import { readOutbox } from '../../src/browser/outbox'
+import { CLICK_WAIT_MS, createTracker } from '../../src/browser/tracker'
+import type { TrackerOptions } from '../../src/browser/options'
+import { fakeApi } from '../helpers/fake-api'
+import { blockCookies, blockStorage, captureCookieWrites, clearBrowserState, clearCookiesOnly, clearListeners, setPage } from '../helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()

@@ -1,7 +1,7 @@
 import Cookies from 'js-cookie'
 import type { Logger } from './debug'
 
-export { CLICK_COOKIE, PARTNER_COOKIE } from './cookie-names'
+export { CLICK_COOKIE, PARTNER_COOKIE } from '../cookie-names'
 /** Cookie holding the tag (see `keyTag`) of the last customer key whose lead was delivered. */
 export const LEAD_COOKIE = 'affitor_lead'
 /** Session cookie holding the visit's `session_id`, shared by the site's subdomains. */

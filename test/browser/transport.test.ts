@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { fetchTransport } from '../src/transport'
+import { fetchTransport } from '../../src/browser/transport'
 
 describe('fetchTransport', () => {
   it('POSTs the event as JSON with keepalive and returns status and parsed answer', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest'
-import { pageContext, randomId } from '../src/page-context'
-import { clearBrowserState, setPage } from './helpers/page'
+import { pageContext, randomId } from '../../src/browser/page-context'
+import { clearBrowserState, setPage } from '../helpers/page'
 
 afterEach(clearBrowserState)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { keyTag, MAX_KEY_LENGTH, signupError } from '../src/signup'
+import { keyTag, MAX_KEY_LENGTH, signupError } from '../../src/browser/signup'
 
 describe('signupError', () => {
   it('accepts a key alone, or with a plausible email', () => {

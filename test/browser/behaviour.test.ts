@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Tracker } from '../src/tracker'
-import { asScriptTag, resetGlobals } from './helpers/cdn'
-import { fakeApi } from './helpers/fake-api'
-import { captureCookieWrites, clearBrowserState, setPage } from './helpers/page'
+import type { Tracker } from '../../src/browser/tracker'
+import { asScriptTag, resetGlobals } from '../helpers/cdn'
+import { fakeApi } from '../helpers/fake-api'
+import { captureCookieWrites, clearBrowserState, setPage } from '../helpers/page'
 
 const require = createRequire(import.meta.url)
 const API = 'http://localhost:4700'
@@ -18,13 +18,13 @@ const API = 'http://localhost:4700'
 /** Lands on `url` and returns the tracker the build gives a page there. */
 type Start = (url: string) => Promise<Tracker>
 
-const npm = (load: () => Promise<typeof import('../src/index')>): Start => async (url) => {
+const npm = (load: () => Promise<typeof import('../../src/index')>): Start => async (url) => {
   setPage(url)
   return (await load()).createTracker({ programId: 77, apiBase: API })
 }
 
 const cdnFile = (): Start => {
-  const code = readFileSync(resolve(__dirname, '../dist/affitor-tracker.js'), 'utf8')
+  const code = readFileSync(resolve(__dirname, '../../dist/affitor-tracker.js'), 'utf8')
   return async (url) => {
     setPage(url)
     resetGlobals()
@@ -34,9 +34,9 @@ const cdnFile = (): Start => {
 }
 
 const builds: Array<[string, Start]> = [
-  ['source', npm(() => import('../src/index'))],
-  ['npm ESM dist/index.js', npm(() => import('../dist/index.js' as string))],
-  ['npm CJS dist/index.cjs', npm(async () => require('../dist/index.cjs'))],
+  ['source', npm(() => import('../../src/index'))],
+  ['npm ESM dist/index.js', npm(() => import('../../dist/index.js' as string))],
+  ['npm CJS dist/index.cjs', npm(async () => require('../../dist/index.cjs'))],
   ['CDN IIFE dist/affitor-tracker.js', cdnFile()],
 ]
 

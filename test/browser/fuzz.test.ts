@@ -5,14 +5,14 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { readPartnerCode } from '../src/attribution'
-import { CLICK_COOKIE, createCookieStorage, PARTNER_COOKIE, readCookie } from '../src/cookie-storage'
-import { OUTBOX_KEY, readOutbox } from '../src/outbox'
-import { signupError } from '../src/signup'
-import { createTracker } from '../src/tracker'
-import type { Transport } from '../src/transport'
-import { asScriptTag, resetGlobals } from './helpers/cdn'
-import { clearBrowserState, setPage } from './helpers/page'
+import { readPartnerCode } from '../../src/partner-code'
+import { CLICK_COOKIE, createCookieStorage, PARTNER_COOKIE, readCookie } from '../../src/browser/cookie-storage'
+import { OUTBOX_KEY, readOutbox } from '../../src/browser/outbox'
+import { signupError } from '../../src/browser/signup'
+import { createTracker } from '../../src/browser/tracker'
+import type { Transport } from '../../src/browser/transport'
+import { asScriptTag, resetGlobals } from '../helpers/cdn'
+import { clearBrowserState, setPage } from '../helpers/page'
 
 afterEach(clearBrowserState)
 
@@ -179,7 +179,7 @@ describe('fuzz', { timeout: 60_000 }, () => {
     resetGlobals()
     ;(window as any).affitorQueue = [['signup', 'user_1'], null, 42, 'signup', ['nope'], { length: -1 }]
     ;(globalThis as any).fetch = async () => Response.json({ success: true, click_id: 'clk_1' })
-    await asScriptTag({ 'data-affitor-program-id': '1', 'data-affitor-api-base': 'http://api.test' }, () => import('../src/cdn'))
+    await asScriptTag({ 'data-affitor-program-id': '1', 'data-affitor-api-base': 'http://api.test' }, () => import('../../src/browser/cdn'))
     const affitor = (window as any).affitor
     await fc.assert(
       fc.asyncProperty(fc.array(hostileValue, { maxLength: 4 }), async (call) => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { CLICK_COOKIE, createCookieStorage, detectCookieDomain, readCookie } from '../src/cookie-storage'
-import { blockCookies, captureCookieWrites, clearBrowserState, clearCookiesOnly, setPage } from './helpers/page'
+import { CLICK_COOKIE, createCookieStorage, detectCookieDomain, readCookie } from '../../src/browser/cookie-storage'
+import { blockCookies, captureCookieWrites, clearBrowserState, clearCookiesOnly, setPage } from '../helpers/page'
 
 afterEach(() => {
   vi.useRealTimers()

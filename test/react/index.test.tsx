@@ -2,18 +2,18 @@ import { act, StrictMode, type ReactNode } from 'react'
 import { createRoot, hydrateRoot, type Root } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakeApi } from './helpers/fake-api'
-import { clearBrowserState, setPage } from './helpers/page'
+import { fakeApi } from '../helpers/fake-api'
+import { clearBrowserState, setPage } from '../helpers/page'
 
-type Binding = typeof import('../src/react')
+type Binding = typeof import('../../src/react')
 
 // Tells React that updates are awaited with act(), as a test renderer does.
 ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
 
 // dist/react.js imports 'affitor-tracker', which vitest.config.ts points at the sources.
 const builds: Array<[string, () => Promise<Binding>]> = [
-  ['source', () => import('../src/react')],
-  ['built ESM (dist/react.js)', () => import('../dist/react.js' as string)],
+  ['source', () => import('../../src/react')],
+  ['built ESM (dist/react.js)', () => import('../../dist/react.js' as string)],
 ]
 
 describe.each(builds)('affitor-tracker/react: %s', (_name, load) => {

@@ -4,13 +4,13 @@ import { createRequire } from 'node:module'
 import { renderToString } from 'react-dom/server'
 import { describe, expect, it, vi } from 'vitest'
 
-type Binding = typeof import('../src/react')
+type Binding = typeof import('../../src/react')
 const require = createRequire(import.meta.url)
 
 const builds: Array<[string, () => Promise<Binding>]> = [
-  ['source', () => import('../src/react')],
-  ['built ESM (dist/react.js)', () => import('../dist/react.js' as string)],
-  ['built CJS (dist/react.cjs)', async () => require('../dist/react.cjs')],
+  ['source', () => import('../../src/react')],
+  ['built ESM (dist/react.js)', () => import('../../dist/react.js' as string)],
+  ['built CJS (dist/react.cjs)', async () => require('../../dist/react.cjs')],
 ]
 
 describe.each(builds)('affitor-tracker/react without a DOM: %s', (_name, load) => {
@@ -36,11 +36,11 @@ describe.each(builds)('affitor-tracker/react without a DOM: %s', (_name, load) =
 
 describe('the built files', () => {
   it.each(['dist/react.js', 'dist/react.cjs'])('%s starts with "use client", for React Server Components bundlers', (file) => {
-    expect(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8').split('\n')[0]).toBe('"use client";')
+    expect(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').split('\n')[0]).toBe('"use client";')
   })
 
   it('dist/react.js imports the tracker from the package instead of carrying a copy', () => {
-    const code = readFileSync(new URL('../dist/react.js', import.meta.url), 'utf8')
+    const code = readFileSync(new URL('../../dist/react.js', import.meta.url), 'utf8')
     expect(code).toMatch(/from\s*"affitor-tracker"/)
     expect(code).not.toContain('/api/v1/track/')
   })

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
-import { fakeApi } from './helpers/fake-api'
-import { clearBrowserState, setPage } from './helpers/page'
+import { fakeApi } from '../helpers/fake-api'
+import { clearBrowserState, setPage } from '../helpers/page'
 
-type Singleton = typeof import('../src/singleton')
+type Singleton = typeof import('../../src/browser/singleton')
 let api: ReturnType<typeof fakeApi>
 let singleton: Singleton
 
 beforeEach(async () => {
   vi.resetModules()
-  singleton = await import('../src/singleton')
+  singleton = await import('../../src/browser/singleton')
   api = fakeApi()
 })
 afterEach(clearBrowserState)

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { onNavigation, removeParam } from '../src/navigation'
-import { clearBrowserState, setPage } from './helpers/page'
+import { onNavigation, removeParam } from '../../src/browser/navigation'
+import { clearBrowserState, setPage } from '../helpers/page'
 
 afterEach(() => clearBrowserState())
 

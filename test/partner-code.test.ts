@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { readPartnerCode } from '../src/partner-code'
+
+describe('readPartnerCode', () => {
+  it('reads the code from the named parameter', () => {
+    expect(readPartnerCode('https://shop.test/?aff=PARTNER123', 'aff')).toBe('PARTNER123')
+    expect(readPartnerCode('https://shop.test/?utm_source=x&ref=P_1.a~b-c', 'ref')).toBe('P_1.a~b-c')
+  })
+
+  it('decodes once and trims', () => {
+    expect(readPartnerCode('https://shop.test/?aff=%20P1%20', 'aff')).toBe('P1')
+    // %2541 decodes once to "%41", which is not a safe code: no double decoding to "A".
+    expect(readPartnerCode('https://shop.test/?aff=%2541', 'aff')).toBeNull()
+  })
+
+  it('ignores a missing, empty, over-long or unsafe code', () => {
+    expect(readPartnerCode('https://shop.test/', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?other=P1', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=' + 'a'.repeat(64), 'aff')).toBe('a'.repeat(64))
+    expect(readPartnerCode('https://shop.test/?aff=' + 'a'.repeat(65), 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=<script>alert(1)</script>', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=P1%22%3E', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=%E0%A4%A', 'aff')).toBeNull()
+    expect(readPartnerCode('https://shop.test/?aff=pärtner', 'aff')).toBeNull()
+  })
+
+  it('takes the first value when the parameter repeats', () => {
+    expect(readPartnerCode('https://shop.test/?aff=P1&aff=P2', 'aff')).toBe('P1')
+  })
+})
