@@ -36,7 +36,8 @@ function start() {
   const queued: Call[] = ([] as Call[]).concat(stub?.q || [], (w.affitorQueue as Call[]) || [])
   w.affitor = Object.assign((...call: unknown[]) => run(call), tracker)
   w.affitorQueue = { push: run }
-  queued.forEach(run)
+  // Their results are nobody's to read: none may become an unhandled rejection.
+  queued.forEach((call) => Promise.resolve(run(call)).catch(() => {}))
 }
 
 /**
@@ -47,7 +48,8 @@ function start() {
  */
 export function scriptOptions(data: DOMStringMap): TrackerOptions {
   const options: Record<string, unknown> = {}
-  for (const key in data) {
+  // Own keys: an `affitorEndpoint` the page put on Object.prototype is no attribute.
+  for (const key of Object.keys(data)) {
     const value = data[key]
     if (/^affitor[A-Z]/.test(key)) options[key[7].toLowerCase() + key.slice(8)] = value != 'false' && (value || true)
   }

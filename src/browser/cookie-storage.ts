@@ -10,7 +10,7 @@ export const SESSION_COOKIE = 'affitor_session_id'
 const PROBE_COOKIE = 'affitor_probe'
 
 /**
- * The tracker's way to write cookies: attributes are decided once, nothing here throws.
+ * The tracker's way to write cookies on the site's shared domain: nothing here throws.
  * Reading is {@link readCookie}.
  */
 export interface CookieStorage {
@@ -25,10 +25,63 @@ export interface CookieStorage {
   remove(name: string): void
 }
 
-/** Reads one cookie; `undefined` when it is missing, unreadable, or there is no document. */
+/**
+ * The cookies as `document.cookie` last listed them. Parsing it is synchronous main-thread work
+ * (the largest single cost of a landing, profiled in Chromium), so it is read once per task and
+ * later reads in the same task are served from here, updated by the tracker's own writes.
+ */
+let jar: Record<string, string> | undefined
+
+/** Makes the next {@link readCookie} read `document.cookie` again: after an answer that may have set cookies. */
+export function forgetCookies(): void {
+  jar = undefined
+}
+
+/**
+ * Reads one cookie; `undefined` when it is missing, unreadable, or there is no document.
+ * `document.cookie` is read at most once per task: later reads in the same task get what that
+ * one found, with the tracker's own writes since.
+ */
 export function readCookie(name: string): string | undefined {
+  if (!jar) {
+    // No prototype: a name the page put on Object.prototype is no cookie.
+    jar = { __proto__: null } as unknown as Record<string, string>
+    try {
+      // Split here rather than by js-cookie's get(), which reads document.cookie twice; each
+      // value decoded by js-cookie's converter, the first of a name winning, as get() does.
+      for (const pair of document.cookie.split('; ')) {
+        const [key, ...value] = pair.split('=')
+        try {
+          jar[decodeURIComponent(key)] ??= Cookies.converter.read(value.join('='), key)
+        } catch {
+          // A name that is no valid percent-encoding: skipped, as js-cookie skips it.
+        }
+      }
+    } catch {
+      // document.cookie throws in sandboxed frames without allow-same-origin.
+    }
+    // Read again in the next task: another tab, a subdomain or the server may have changed them.
+    setTimeout(forgetCookies)
+  }
+  return jar[name]
+}
+
+/**
+ * Writes `name` on `domain` (host-only without one) for `days` days: a session cookie without
+ * `days`, a deletion with a negative number. `path=/`, `SameSite=Lax`, `Secure` on https.
+ * Never throws.
+ */
+export function writeCookie(name: string, value: string, days?: number, domain?: string): void {
   try {
-    return Cookies.get(name)
+    // js-cookie copies and writes every enumerable key of its attributes, inherited ones too
+    // (`for…in`): an enumerable function on Object.prototype would make every write throw, and
+    // any other value would become a cookie attribute. Each such key is shadowed here by an own
+    // `undefined`, which js-cookie skips.
+    const attributes: Cookies.CookieAttributes = {}
+    for (const key in attributes) attributes[key as keyof typeof attributes] = undefined
+    Cookies.set(name, value, Object.assign(attributes, { path: '/', sameSite: 'Lax', secure: location.protocol == 'https:', expires: days, domain }))
+    // As js-cookie wrote it: any value as text.
+    if (jar) days! < 0 ? delete jar[name] : (jar[name] = '' + value)
   } catch {
     // document.cookie throws in sandboxed frames without allow-same-origin.
   }
@@ -45,62 +98,47 @@ export function readCookie(name: string): string | undefined {
  */
 export function detectCookieDomain(hostname: string): string | undefined {
   const labels = hostname.split('.')
-  try {
-    for (let i = labels.length - 1; i--; ) {
-      const domain = labels.slice(i).join('.')
-      Cookies.set(PROBE_COOKIE, domain, { domain })
-      if (readCookie(PROBE_COOKIE) == domain) {
-        Cookies.remove(PROBE_COOKIE, { domain })
-        return domain
-      }
+  for (let i = labels.length - 1; i--; ) {
+    const domain = labels.slice(i).join('.')
+    writeCookie(PROBE_COOKIE, domain, undefined, domain)
+    // Whether the browser kept it shows only in document.cookie itself.
+    forgetCookies()
+    if (readCookie(PROBE_COOKIE) == domain) {
+      writeCookie(PROBE_COOKIE, '', -1, domain)
+      return domain
     }
-  } catch {
-    // Cookies blocked: no domain to find.
   }
 }
 
 /**
- * Cookie storage for the current page: `path=/`, `SameSite=Lax`, `Secure` on https,
- * on `cookieDomain` when given, else on the detected broadest domain. Nothing is written,
- * not even the probe that detects the domain, before the first `set` or `remove`.
+ * Cookie storage for the current page, on `cookieDomain` when given, else on the detected
+ * broadest domain. Nothing is written, not even the probe that detects the domain, before the
+ * first `set` or `remove`.
  */
 export function createCookieStorage(cookieDomain?: string, log?: Logger): CookieStorage {
-  let jar: typeof Cookies | undefined
-  // Built on first use, so that a page waiting for consent gets no probe cookie either.
-  const cookies = () => {
-    if (!jar) {
-      const domain = cookieDomain || detectCookieDomain(location.hostname)
+  // `null` until the first write decides it, so that a page waiting for consent gets no probe cookie either.
+  let domain: string | undefined | null = null
+  const write = (name: string, value: string, days?: number) => {
+    if (domain === null) {
+      domain = cookieDomain || detectCookieDomain(location.hostname)
       if (__DEV__) {
         storage.domain = domain
         // Said once the domain is decided, after the write that decided it.
         setTimeout(() => log?.('cookie domain:', domain || '(host-only)', `(${domainReason(cookieDomain, domain)})`))
       }
-      // js-cookie's default attributes already hold `path=/`.
-      jar = Cookies.withAttributes({ sameSite: 'Lax', secure: location.protocol == 'https:', domain })
     }
-    return jar
+    writeCookie(name, value, days, domain)
+    return value
   }
   const storage: CookieStorage = {
-    set(name, value, days) {
-      attempt(() => cookies().set(name, value, { expires: days }))
-      return value
-    },
-    remove(name) {
-      attempt(() => cookies().remove(name))
-    },
+    set: write,
+    remove: (name) => write(name, '', -1),
   }
   return storage
 }
 
 /** Why the cookies got `domain`, for the debug log. */
-function domainReason(option: string | undefined, domain: string | undefined): string {
+function domainReason(option: string | undefined, domain: string | undefined | null): string {
   if (option) return 'the cookieDomain option'
   return domain ? 'the broadest domain this browser accepted' : 'no domain accepted: localhost, an IP address, or cookies refused'
-}
-
-/** Runs `write`, ignoring what it throws: `document.cookie` in a sandboxed frame. */
-function attempt(write: () => unknown): void {
-  try {
-    write()
-  } catch {}
 }

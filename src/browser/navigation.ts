@@ -1,3 +1,5 @@
+import { withoutParams } from './redact-url'
+
 /**
  * Calls `listener` after every client-side navigation of a single-page app: after
  * `history.pushState` and `history.replaceState`, which fire no event and are therefore
@@ -17,10 +19,14 @@ export function onNavigation(listener: (restore?: PopStateEvent) => unknown): vo
 export function watchNavigation(listener: (restore?: PopStateEvent) => unknown): void {
   for (const name of ['pushState', 'replaceState'] as const) {
     const original = history[name]
-    // Both return nothing. The listener (the tracker's trackClick) never throws.
-    history[name] = (...args: Parameters<History['pushState']>) => {
-      original.apply(history, args)
-      listener()
+    try {
+      // Both return nothing. The listener (the tracker's trackClick) never throws.
+      history[name] = (...args: Parameters<History['pushState']>) => {
+        original.apply(history, args)
+        listener()
+      }
+    } catch {
+      // A page that made them read-only: its navigations are not seen, the rest works.
     }
   }
   // Back and forward: the event, so the listener can tell them from new entries.
@@ -34,10 +40,6 @@ export function watchNavigation(listener: (restore?: PopStateEvent) => unknown):
  */
 export function removeParam(url: string, param: string): void {
   try {
-    const clean = new URL(url)
-    // Filtered as written: searchParams would re-encode the other parameters (a space as "+",
-    // "/" as "%2F", a bare "flag" as "flag="), which the app may read back from location.search.
-    clean.search = clean.search.slice(1).split('&').filter((pair) => pair.split('=')[0] != param).join('&')
-    history.replaceState(history.state, '', clean)
+    history.replaceState(history.state, '', withoutParams(url, (name) => name == param))
   } catch {}
 }

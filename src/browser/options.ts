@@ -1,3 +1,4 @@
+import { REDACTED_PARAMS } from './redact-url'
 import { fetchTransport, type Transport } from './transport'
 
 /** Options for {@link createTracker} and {@link init}. */
@@ -58,6 +59,25 @@ export interface TrackerOptions {
    */
   trackBots?: boolean
   /**
+   * Milliseconds the tracker waits for the tracking API's answer to one attempt. An attempt
+   * still unanswered then fails: the call resolves `{ ok: false, queued: true }` and the event is
+   * sent again later, so a `signup()` the page awaits never hangs on an endpoint that accepts
+   * the connection and never answers.
+   * @default 10000
+   * @example 5000
+   */
+  timeout?: number
+  /**
+   * The query parameters removed from every URL the tracker sends (`affiliate_url`, `page_url`,
+   * `referrer_url`), matched in any case: those that carry secrets, such as an OAuth redirect's
+   * `code` and `state` or a magic link's `token`. Replaces the default list; extend it with
+   * `[...DEFAULTS.redactParams, 'my_param']`. The fragment (`#…`) is never sent, and the
+   * partner-code parameter always is. In a data attribute, a comma-separated list.
+   * @default ["code", "state", "token", "access_token", "id_token", "refresh_token", "token_hash", "oobcode", "auth", "key", "api_key", "secret", "password", "signature", "sig", "otp", "jwt", "ticket"]
+   * @example [...DEFAULTS.redactParams, "invite"]
+   */
+  redactParams?: readonly string[]
+  /**
    * How events reach the API. Defaults to `fetch` with `keepalive`. Use `createKyTransport()`
    * from `affitor-tracker/ky`, or your own.
    * @default fetchTransport
@@ -92,14 +112,17 @@ export interface TrackerOptions {
   debug?: boolean
 }
 
+type Defaulted = 'apiBase' | 'param' | 'autoTrack' | 'timeout' | 'redactParams' | 'transport'
+
 /** Options after defaults are applied. */
-export type NormalizedOptions = Required<Pick<TrackerOptions, 'apiBase' | 'param' | 'autoTrack' | 'transport'>> &
-  Omit<TrackerOptions, 'apiBase' | 'param' | 'autoTrack' | 'transport' | 'programId'> & { programId: string }
+export type NormalizedOptions = Required<Pick<TrackerOptions, Defaulted>> & Omit<TrackerOptions, Defaulted | 'programId'> & { programId: string }
 
 const defaults = {
   apiBase: 'https://api.affitor.com',
   param: 'aff',
   autoTrack: true,
+  timeout: 10_000,
+  redactParams: REDACTED_PARAMS as readonly string[],
   transport: fetchTransport,
 }
 
@@ -108,14 +131,22 @@ const defaults = {
 export const DEFAULTS: Readonly<typeof defaults> = /* @__PURE__ */ Object.freeze(defaults)
 
 /**
- * Applies the defaults once: an option left out, `undefined` or `null` takes its default.
- * Throws a `TypeError` only for a missing `programId`, a programmer error that should fail
- * at setup rather than lose attributions silently.
+ * Applies the defaults once: an option left out, `undefined` or `null` takes its default, and so
+ * does a `timeout` that is no positive number. Reads only the options' own properties, into an
+ * object without a prototype: what a page put on `Object.prototype` (an `endpoint`, say) is no
+ * option. Throws a `TypeError` only for a missing `programId`, a programmer error that should
+ * fail at setup rather than lose attributions silently.
  */
 export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
-  const opts: Record<string, unknown> = { ...defaults }
-  for (const key in options) if (options[key as keyof TrackerOptions] != null) opts[key] = options[key as keyof TrackerOptions]
+  const opts: Record<string, any> = { __proto__: null, ...defaults }
+  for (const [key, value] of Object.entries({ ...options })) if (value != null) opts[key] = value
   if (!(opts.programId = String(opts.programId ?? '').trim())) throw new TypeError('createTracker(): programId is required')
   opts.apiBase = String(opts.endpoint || opts.apiBase).replace(/\/+$/, '')
+  opts.timeout > 0 || (opts.timeout = defaults.timeout)
+  // A list, or the comma-separated text of a data attribute; never the partner code's own parameter.
+  opts.redactParams = String(opts.redactParams)
+    .toLowerCase()
+    .split(/ *, */)
+    .filter((name) => name != opts.param)
   return opts as NormalizedOptions
 }

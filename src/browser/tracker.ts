@@ -1,12 +1,14 @@
 import { readPartnerCode } from '../partner-code'
 import { clickSkipReason, isAutomated } from './attribution'
-import { CLICK_COOKIE, createCookieStorage, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
+import { CLICK_COOKIE, createCookieStorage, forgetCookies, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
 import { DEFAULT_WINDOW_DAYS } from '../cookie-names'
 import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
 import { createLogger, debugRequested, type LogEntry } from './debug'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
-import { fetchTransport } from './transport'
-import { backoff, readOutbox, writeOutbox, type Queued } from './outbox'
+import { fetchTransport, type TransportResponse } from './transport'
+import { backoff, OUTBOX_KEY, readOutbox, writeOutbox, type Queued } from './outbox'
+import { isUrlField, MAX_TEXT_LENGTH, MAX_URL_LENGTH } from '../field-limits'
+import { redactUrl } from './redact-url'
 import { pageContext, randomId } from './page-context'
 import { removeParam, watchNavigation } from './navigation'
 import { keyTag, signupError } from './signup'
@@ -116,9 +118,12 @@ export interface TrackerState {
 
 type Event = 'click' | 'lead'
 
-
 /** How long `signup()` waits for a click still in flight before sending the lead without it. */
 export const CLICK_WAIT_MS = 3000
+
+/** What a production build says, once per page, when it skips an automated landing. */
+export const BOT_NOTICE = '[affitor] automated browser: no click recorded (data-affitor-track-bots records it)'
+let botNoticed: unknown
 
 /**
  * Reports in flight for the whole page, by key, so that two trackers (the script tag and the
@@ -133,6 +138,9 @@ export function attributionData(programId: string | null, read: (name: string) =
   const clickId = read(CLICK_COOKIE) || null
   return { clickId, partnerCode: read(PARTNER_COOKIE) || null, programId, hasAttribution: !!clickId }
 }
+
+/** The attribution cookies' lifetime for the answer's `cookie_window_days`: 1 to 400 days (browsers cap cookies at 400), 60 without a usable number. */
+export const cookieDays = (days: unknown): number => (+days! > 0 ? Math.min(Math.max(+days!, 1), 400) : DEFAULT_WINDOW_DAYS)
 
 /**
  * Creates a tracker for one program. In a page it reports the click for the URL's partner
@@ -161,7 +169,7 @@ function serverTracker(programId: string): Tracker {
 
 /** The tracker proper, in a page. */
 export function startTracker(opts: NormalizedOptions): Tracker {
-  const { programId } = opts
+  const { programId, param } = opts
   const log = createLogger(opts.debug || (__DEV__ && debugRequested(location.href)))
   // The choice: the cookie's when there is one (from an earlier page view, another subdomain),
   // else the one made on this page (kept in memory, for browsers that refuse the cookie), else the default.
@@ -173,49 +181,76 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   const pending = inFlight()
   // The click's key: the program id (a lead's is 'l' and the customer key, an event's its random id).
   const CLICK = programId
-  const codeIn = (url: string) => readPartnerCode(url, opts.param)
+  const codeIn = (url: string) => readPartnerCode(url, param)
+  const redact = (url: string) => redactUrl(url, opts.redactParams)
   // A program drives this page (automation, a crawler): its page views are no clicks.
   const bot = !opts.trackBots && isAutomated(navigator)
   // The URLs this page view has seen: going back or forward to one is no new landing.
   const seen: Record<string, 1> = {}
   // Calls made while consent is pending, by key (the click, a lead per customer key), in memory only.
   let held: Record<string, () => Promise<TrackResult>> = {}
+  // The events of this page not yet settled, by id, in memory: one goes to the outbox only when
+  // its delivery failed, or when the page is hidden or left while it is on its way.
+  let live: Record<string, Queued> = {}
 
   /**
-   * Sends one queued event and settles it in the outbox: gone once the server answered,
-   * kept with a backoff when it may succeed later (no answer, 408, 429, 5xx). Never rejects.
+   * The unsettled events, the outbox's and this page's, oldest first: the outbox is read on
+   * start, before this page makes any.
+   */
+  function unsettled(): Queued[] {
+    for (const item of readOutbox()) live[item.id] ||= item
+    return Object.values(live)
+  }
+
+  /** Keeps the events on their way in the outbox: the page is being hidden or left. */
+  function save() {
+    if (Object.keys(live)[0]) writeOutbox(unsettled())
+  }
+
+  /**
+   * Sends one event and settles it: gone once the server answered, kept in the outbox with a
+   * backoff when it may succeed later (no answer in time, an answer that is not the protocol's
+   * JSON, 408, 429, 5xx). Never rejects.
    */
   async function deliver(item: Queued): Promise<TrackResult> {
     // Left over from before consent was required, or revoked since it was queued: kept, not sent.
     if (!consented()) return skip('no-consent')
-    const { type, body } = item
-    // A lead queued before its click was answered takes the click id once there is one.
+    const { type, body, id } = item
+    // A lead made before its click was answered takes the click id once there is one.
     if (type == 'lead') body.click_id ||= readCookie(CLICK_COOKIE)
-    let result: TrackResult
+    const result: TrackResult = { ok: false, status: 0 }
+    let again: unknown = 1
     __DEV__ && log('sending', type, 'attempt', item.tries + 1)
     try {
-      const response = await opts.transport.send(opts.apiBase + '/api/v1/track/' + type, body)
-      const { status } = response
-      const data = (response.data || {}) as Answer
+      const { status, data } = await new Promise<TransportResponse>((resolve, reject) => {
+        setTimeout(reject, opts.timeout, 'timeout')
+        opts.transport.send(opts.apiBase + '/api/v1/track/' + type, body).then(resolve, reject)
+      })
+      // A JSON object, as the protocol answers: an HTML page from a proxy or a captive portal,
+      // `null` or an array is no answer, and is tried again.
+      const object = (data as object | undefined)?.constructor == Object
+      const answer = (result.data = (object ? data : {}) as Answer)
+      result.status = status
       // Status 0: handed off with no answer to read (a beacon).
-      const ok = !status || (status > 199 && status < 300 && data.success !== false)
-      result = { ok, status, data }
-      if (!ok) result.error = String(data.error || data.message || 'HTTP ' + status)
+      result.ok = !status || (status > 199 && status < 300 && object && answer.success !== false)
+      again = status < 300 ? !object && status : status == 408 || status == 429 || status > 499
+      if (!result.ok) result.error = String(answer.error || answer.message || (status < 300 ? 'no JSON answer' : 'HTTP ' + status))
     } catch (error) {
-      result = fail(error)
+      result.error = String(error)
     }
+    // The answer may have set cookies (a first-party endpoint's click cookie).
+    forgetCookies()
     const { ok, status } = result
     __DEV__ && log(type, ok ? 'delivered' : 'failed', status, result.error || result.data)
-    const again = !ok && (!status || status == 408 || status == 429 || status > 499)
     if (again) {
       result.queued = true
       const wait = backoff(++item.tries)
       // Timers round to whole milliseconds: flush what is due by the time this one was set for.
       setTimeout(flush, wait, (item.next = Date.now() + wait))
       __DEV__ && log(type, 'kept in the outbox: next attempt in', Math.round(wait / 1000), 's')
-    }
+    } else delete live[id]
     // Read again: another tab, or this one meanwhile, may have changed the outbox.
-    writeOutbox(readOutbox().flatMap((other) => (other.id != item.id ? [other] : again ? [item] : [])))
+    if (again || readCookie(OUTBOX_KEY)) writeOutbox(readOutbox().filter((other) => other.id != id).concat(again ? item : []))
     // An answer arriving after revokeConsent() stores nothing.
     if (ok && consented()) {
       // The last customer delivered, as a tag: a repeat is not sent again.
@@ -226,25 +261,37 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   }
 
   /**
-   * Delivers the queued events due by `due`, oldest first, so that the server sees a click
+   * Delivers the unsettled events due by `due`, oldest first, so that the server sees a click
    * before the lead that follows it; all but `except`, and those already on their way (they
-   * are not waited for).
+   * are not waited for). Never rejects.
    */
   async function flush(due: number, except?: string): Promise<void> {
-    for (const item of readOutbox()) if (!(item.next! > due) && item.id != except && !(item.id in pending)) await single(item.id, () => deliver(item))
+    try {
+      for (const item of unsettled()) if (!(item.next! > due) && item.id != except && !(item.id in pending)) await single(item.id, () => deliver(item))
+    } catch {}
   }
 
   /**
-   * Stores an event before sending it, then delivers it after those waiting: a new event is
-   * a fresh chance for them, whatever the backoff said. Without storage it still goes, once.
+   * Makes an event (its fields cut to the protocol's caps) and delivers it once `ready` settles,
+   * after those waiting: a new event is a fresh chance for them, whatever the backoff said.
    */
-  async function queue(type: Event, body: Record<string, unknown>): Promise<TrackResult> {
+  async function queue(type: Event, body: Record<string, unknown>, ready?: Promise<unknown>): Promise<TrackResult> {
     // Consent may have been revoked while a lead waited for its click.
     if (!consented()) return skip('no-consent')
     const id = randomId() + randomId()
     const item: Queued = { id, type, body: { ...body, event_id: id }, at: Date.now(), tries: 0 }
-    writeOutbox([...readOutbox(), item])
-    return single(id, async () => (await flush(Infinity, id), deliver(item)))
+    // Cut to the protocol's length caps, so that the server does not refuse it (a 400 drops it)
+    // and it stays within the 64 KiB a keepalive request may carry. Ids and keys come within
+    // theirs (signup() refuses longer ones, the others are the server's or random).
+    for (const [field, value] of Object.entries(item.body)) {
+      const max = isUrlField(field) ? MAX_URL_LENGTH : MAX_TEXT_LENGTH
+      if (typeof value == 'string' && value.length > max) {
+        item.body[field] = value.slice(0, max)
+        __DEV__ && log(field, 'cut to the protocol\'s', max, 'characters')
+      }
+    }
+    live[id] = item
+    return single(id, async () => (await ready, await flush(Infinity, id), deliver(item)))
   }
 
   function storeClick(code: string, { click_id: clickId, cookie_window_days: days }: Answer) {
@@ -255,7 +302,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       __DEV__ && log('click cookie set by the server: left as it is')
       return
     }
-    const lifetime = +days! > 0 ? +days! : DEFAULT_WINDOW_DAYS
+    const lifetime = cookieDays(days)
     // js-cookie writes any value as a string.
     cookies.set(CLICK_COOKIE, clickId, lifetime)
     // The code as the URL spells it, so that the next landing compares equal.
@@ -268,11 +315,12 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     const stored = readCookie(CLICK_COOKIE)
     const skipped = clickSkipReason(code, stored && readCookie(PARTNER_COOKIE), bot)
     __DEV__ && log('partner code', code, skipped ? 'skipped: ' + skipped + (skipped == 'bot' ? ' (navigator.webdriver, or a crawler\'s or headless user agent; trackBots reports it)' : '') : 'reporting')
+    // Said in every build: a site owner testing with Playwright should learn why nothing was recorded.
+    if (skipped == 'bot') botNoticed ||= (console.info(BOT_NOTICE), 1)
     if (skipped) return skip(skipped)
-    // Queued first: the landing is kept even if the request never leaves the page.
     return queue('click', {
-      affiliate_url: url,
-      ...pageContext(),
+      affiliate_url: redact(url),
+      ...pageContext(redact),
       session_id: sessionId(),
       existing_click_id: stored,
       additional_data: { program_id: programId },
@@ -282,18 +330,14 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   async function reportLead(customerKey: string, email: string | undefined): Promise<TrackResult> {
     // A click on its way (this page view's, or one from the outbox that an earlier page could not
     // deliver) should land first, or the lead would miss its id; one that hangs must not hold
-    // the signup hostage.
-    await Promise.race([Promise.all(Object.values(pending)), new Promise((resolve) => setTimeout(resolve, CLICK_WAIT_MS))])
+    // the signup hostage. The lead is made now, so that leaving the page meanwhile keeps it.
     // Sent without a click id too: the server may know the customer from another device or a
     // backend lead. A repeated lead is answered 200 with "duplicate": true: delivered too.
-    return queue('lead', {
-      customer_key: customerKey,
-      email,
-      click_id: readCookie(CLICK_COOKIE),
-      page_url: location.href,
-      session_id: sessionId(),
-      program_id: programId,
-    })
+    return queue(
+      'lead',
+      { customer_key: customerKey, email, page_url: redact(location.href), session_id: sessionId(), program_id: programId },
+      Promise.race([Promise.all(Object.values(pending)), new Promise((resolve) => setTimeout(resolve, CLICK_WAIT_MS))]),
+    )
   }
 
   /**
@@ -325,14 +369,14 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       const url = location.href
       const code = codeIn(url)
       if (__DEV__ && !code) {
-        const raw = new URL(url).searchParams.get(opts.param)
-        log(raw == null ? 'no ' + opts.param + ' parameter in the URL' : 'partner code rejected: ' + JSON.stringify(raw) + ' (1 to 64 of A-Z a-z 0-9 _ . ~ -)')
+        const raw = new URL(url).searchParams.get(param)
+        log(raw == null ? 'no ' + param + ' parameter in the URL' : 'partner code rejected: ' + JSON.stringify(raw) + ' (1 to 64 of A-Z a-z 0-9 _ . ~ -)')
       }
       seen[url] = 1
       // While consent is pending, a later URL without a code leaves the held landing alone.
       const result = gate(CLICK, () => reportClick(url, code), !code)
-      // After the click is queued or held: the cleaned URL's own navigation joins it.
-      if (code && opts.cleanUrl) removeParam(url, opts.param)
+      // After the click is made or held: the cleaned URL's own navigation joins it.
+      if (code && opts.cleanUrl) removeParam(url, param)
       return result
     },
     async signup(customerKey, email) {
@@ -352,13 +396,15 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       choice = cookies.set(CONSENT_COOKIE, '1', CONSENT_DAYS)
       const calls = held
       held = {}
-      for (const key in calls) single(key, calls[key])
+      // Own keys: a name the page put on Object.prototype is no held call.
+      for (const key of Object.keys(calls)) single(key, calls[key]).catch(noop)
       // And what waits in the outbox from before.
       retry()
     },
     revokeConsent() {
       __DEV__ && log('consent revoked: deleting what was stored')
       held = {}
+      live = {}
       ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE].forEach(cookies.remove)
       writeOutbox([])
       choice = cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
@@ -371,16 +417,20 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       consented: consented(),
       cookieDomain: cookies.domain || null,
       cookies: Object.fromEntries([CLICK_COOKIE, PARTNER_COOKIE, SESSION_COOKIE, LEAD_COOKIE, CONSENT_COOKIE].map((name) => [name, readCookie(name) ?? null])),
-      outbox: readOutbox(),
+      outbox: unsettled(),
       inFlight: Object.keys(pending),
       held: Object.keys(held),
       log: log.entries,
     })
   }
   addEventListener('online', retry)
+  // Hidden (the tab switched, the app backgrounded, often the last event a phone gives) or left.
+  addEventListener('pagehide', save)
+  document.addEventListener('visibilitychange', save)
   retry()
-  // trackClick uses no `this`: a listener may call it as it is.
-  const track = tracker.trackClick
+  // trackClick uses no `this`: a listener may call it as it is. What it resolves to is the
+  // page's to read; a page whose Object.prototype makes it reject gets no unhandled rejection.
+  const track = () => tracker.trackClick().catch(noop)
   // A prerendered page (speculation rules) may never be shown: its landing counts once it is.
   if (opts.autoTrack) {
     !(document as { prerendering?: boolean }).prerendering ? track() : document.addEventListener('prerenderingchange', track)
@@ -393,6 +443,8 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   }
   return tracker
 }
+
+const noop = () => {}
 
 /** A failed result; `error` is what was thrown, or a message. */
 const fail = (error: unknown): TrackResult => ({ ok: false, status: 0, error: String(error) })

@@ -1,5 +1,6 @@
 import { badRequest } from './http'
 import type { Body } from './records'
+import { MAX_ID_LENGTH, maxLength } from '../field-limits'
 
 /*
  * Field readers for request bodies. Each throws a 400 naming the field when the value has the
@@ -10,18 +11,7 @@ import type { Body } from './records'
 /** A JSON object, as opposed to an array or `null`. */
 export const isObject = (value: unknown): value is Body => typeof value == 'object' && value != null && !Array.isArray(value)
 
-/** The longest identifier accepted: customer keys, click, transaction, session and event ids. */
-export const MAX_ID_LENGTH = 256
-/** The longest URL accepted: landing pages can carry long tracking query strings. */
-export const MAX_URL_LENGTH = 8192
-/** The longest other string accepted: titles, user agents, emails, reasons. */
-export const MAX_TEXT_LENGTH = 1024
-
-const ID_FIELDS = new Set(['customer_key', 'click_id', 'existing_click_id', 'transaction_id', 'session_id', 'event_id', 'subscription_id', 'product_id', 'refund_id', 'partner_code'])
-const URL_FIELDS = new Set(['affiliate_url', 'page_url', 'referrer_url'])
-
-/** How long a string in `field` may be. */
-export const maxLength = (field: string): number => (ID_FIELDS.has(field) ? MAX_ID_LENGTH : URL_FIELDS.has(field) ? MAX_URL_LENGTH : MAX_TEXT_LENGTH)
+export { MAX_ID_LENGTH, MAX_TEXT_LENGTH, MAX_URL_LENGTH, maxLength } from '../field-limits'
 
 /** An optional string field, no longer than {@link maxLength} allows for it. */
 export function optionalString(body: Body, field: string, name = field): string | undefined {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Tracker } from '../../src/browser/tracker'
 import { asScriptTag, resetGlobals } from '../helpers/cdn'
 import { fakeApi } from '../helpers/fake-api'
-import { captureCookieWrites, clearBrowserState, setPage } from '../helpers/page'
+import { captureCookieWrites, clearBrowserState, nextTask, setPage } from '../helpers/page'
 
 const require = createRequire(import.meta.url)
 const API = 'http://localhost:4700'
@@ -19,6 +19,7 @@ const API = 'http://localhost:4700'
 type Start = (url: string) => Promise<Tracker>
 
 const npm = (load: () => Promise<typeof import('../../src/index')>): Start => async (url) => {
+  await nextTask()
   setPage(url)
   return (await load()).createTracker({ programId: 77, apiBase: API })
 }
@@ -26,6 +27,7 @@ const npm = (load: () => Promise<typeof import('../../src/index')>): Start => as
 const cdnFile = (): Start => {
   const code = readFileSync(resolve(__dirname, '../../dist/affitor-tracker.js'), 'utf8')
   return async (url) => {
+    await nextTask()
     setPage(url)
     resetGlobals()
     await asScriptTag({ 'data-affitor-program-id': '77', 'data-affitor-api-base': API }, () => new Function(code)())

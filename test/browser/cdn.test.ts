@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { asScriptTag, resetGlobals } from '../helpers/cdn'
 import { fakeApi } from '../helpers/fake-api'
-import { clearBrowserState, setPage } from '../helpers/page'
+import { clearBrowserState, nextTask, setPage } from '../helpers/page'
 
 type Global = ((method: string, ...args: unknown[]) => unknown) & Record<string, any>
 const w = window as unknown as { affitor?: Global; affitorQueue?: any }
@@ -63,6 +63,7 @@ it('honours data-affitor-cookie-domain and data-affitor-param', async () => {
   // Another origin, with its own (empty) localStorage.
   localStorage.clear()
   setPage('https://app.shop.test/')
+  await nextTask()
   expect(w.affitor!.getClickId()).toBeNull()
 })
 

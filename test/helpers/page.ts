@@ -1,4 +1,12 @@
 /** Page helpers for tests under happy-dom: move the page to a URL, clear every cookie it saw. */
+import { forgetCookies } from '../../src/browser/cookie-storage'
+
+/**
+ * Waits for the next task, as a new page view or a later event would: the built files read
+ * `document.cookie` at most once per task, so cookies a test changed show there after this.
+ * (The sources' cookie reads are reset by the helpers here directly.)
+ */
+export const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve))
 
 const visited = new Set<string>()
 
@@ -6,6 +14,8 @@ const visited = new Set<string>()
 export function setPage(url: string, init: { title?: string; referrer?: string } = {}): void {
   ;(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url)
   visited.add(url)
+  // A new page: the cookies it sees are read again.
+  forgetCookies()
   document.title = init.title ?? ''
   Object.defineProperty(document, 'referrer', { configurable: true, get: () => init.referrer ?? '' })
 }
@@ -20,22 +30,25 @@ function expireVisibleCookies(): void {
       document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/${domain ? '; domain=' + domain : ''}`
     }
   }
+  forgetCookies()
 }
 
-// Window listeners added since the last clear: a new page would not have them.
-const listeners: Array<Parameters<typeof window.removeEventListener>> = []
-const addEventListener = window.addEventListener.bind(window)
-window.addEventListener = ((...args: Parameters<typeof window.addEventListener>) => {
-  listeners.push(args)
-  addEventListener(...args)
-}) as typeof window.addEventListener
+// Window and document listeners added since the last clear: a new page would not have them.
+const listeners: Array<[Window | Document, ...Parameters<typeof window.removeEventListener>]> = []
+for (const target of [window, document] as const) {
+  const add = target.addEventListener.bind(target)
+  target.addEventListener = ((...args: Parameters<typeof window.addEventListener>) => {
+    listeners.push([target, ...args])
+    add(...args)
+  }) as typeof window.addEventListener
+}
 
 // The history methods as a fresh page has them, before a tracker wraps them.
 const { pushState, replaceState } = history
 
-/** Removes the window listeners added since the last clear and the history wrappers, as leaving the page would. */
+/** Removes the window and document listeners added since the last clear and the history wrappers, as leaving the page would. */
 export function clearListeners(): void {
-  for (const args of listeners.splice(0)) window.removeEventListener(...args)
+  for (const [target, ...args] of listeners.splice(0)) target.removeEventListener(...args)
   Object.assign(history, { pushState, replaceState })
 }
 
@@ -84,6 +97,7 @@ export function captureCookieWrites(): { writes: string[]; stop(): void } {
 
 /** Makes `document.cookie` throw as in a sandboxed frame or with cookies blocked; returns the undo. */
 export function blockCookies(): () => void {
+  forgetCookies()
   Object.defineProperty(document, 'cookie', {
     configurable: true,
     get: () => {
@@ -93,7 +107,10 @@ export function blockCookies(): () => void {
       throw new DOMException('blocked', 'SecurityError')
     },
   })
-  return () => delete (document as unknown as Record<string, unknown>).cookie
+  return () => {
+    delete (document as unknown as Record<string, unknown>).cookie
+    forgetCookies()
+  }
 }
 
 /** Makes `localStorage` throw on access, as with storage disabled or in a sandboxed frame; returns the undo. */
