@@ -1,15 +1,17 @@
 /**
- * The tracker in a real page (Chromium through Playwright): the main-thread time it adds, and
- * how long after navigation start the attribution is secured.
+ * The tracker in a real page (Chromium through Playwright): the main-thread time it adds, the
+ * storage it touches, and how long after navigation start the attribution is secured.
  *
- * Every page comes from one local server: the built CDN file, the peers' loaders from
- * node_modules, and the reference tracking API, answering after an added latency. Requests
- * anywhere else (the peers' own CDNs) are refused, so a peer's cost is its loader's alone.
+ * Every page comes from one local server: the built CDN file, the peers' scripts from
+ * node_modules, the reference tracking API (answering after an added latency), and an event
+ * endpoint for Plausible's tracker. Requests anywhere else (the loaders' vendor CDNs) are
+ * refused, so a loader's cost is its own alone.
  */
 import { createServer } from 'node:http'
 import { chromium } from '@playwright/test'
 import { createReferenceHandler } from 'affitor-tracker/reference-server'
 import { CHROMIUM_ARGS, chromiumPath, VISITOR_ARGS, VISITOR_USER_AGENT } from '../e2e/chromium.mjs'
+import { instrumentStorage, storageCounts } from '../e2e/storage-counts.mjs'
 import { median } from './measure.mjs'
 
 /** A mid-range phone, as Lighthouse models one: the CPU four times slower. */
@@ -23,17 +25,32 @@ const HEAVY_BODY = Array.from(
 const HEAVY_HEAD = `<style>.card{display:grid;grid-template-columns:1fr 2fr;gap:8px;padding:12px;border:1px solid #ddd;border-radius:8px;margin:8px}.img{height:80px;background:linear-gradient(#eee,#ccc)}</style>
 <script>for (const card of document.querySelectorAll('.card')) card.dataset.seen = '1'</script>`
 
-/** What each variant adds to the page's `<head>`. */
-const VARIANTS = {
+/**
+ * What each variant adds to the page's `<head>`. Plausible's npm package is a complete tracker
+ * (it records the page view itself), the like-for-like peer; the other two are loaders.
+ */
+export const VARIANTS = {
   'no tracker': '',
   'affitor-tracker (script tag)': '<script src="/dist/affitor-tracker.js" data-affitor-program-id="1" data-affitor-api-base="/" defer></script>',
+  '@plausible-analytics/tracker (complete)': `<script type="module">import { init } from '/peers/@plausible-analytics/tracker/plausible.js'; init({ domain: 'bench.test', endpoint: '/api/event', captureOnLocalhost: true })</script>`,
   '@dub/analytics (loader)': `<script type="module">import { inject } from '/peers/@dub/analytics/dist/index.js'; inject({})</script>`,
   '@affitor/tracker (loader)': `<script type="module">import { loadAffitor } from '/peers/@affitor/tracker/dist/index.mjs'; loadAffitor(1).catch(() => {})</script>`,
 }
 
+/** The page views measured: a landing through a partner link, and a plain page view, on a blank and a heavy page. */
+export const VIEWS = [
+  { page: 'blank', landing: true },
+  { page: 'blank', landing: false },
+  { page: 'heavy', landing: true },
+  { page: 'heavy', landing: false },
+]
+
 function page(variant, heavy) {
   return `<!doctype html><html><head><meta charset="utf-8"><title>bench</title>${VARIANTS[variant]}${heavy ? HEAVY_HEAD : ''}</head><body>${heavy ? HEAVY_BODY : '<p>blank</p>'}</body></html>`
 }
+
+/** The URL of `variant` on `view`'s page. */
+const pageUrl = (origin, variant, { page, landing }) => `${origin}/page?variant=${encodeURIComponent(variant)}&heavy=${page == 'heavy' ? 1 : 0}${landing ? '&aff=DEMO' : ''}`
 
 /** The local origin: pages, built files, peers' loaders, and the API after `latencyMs`. */
 async function startOrigin(latencyMs) {
@@ -44,6 +61,11 @@ async function startOrigin(latencyMs) {
     if (url.pathname == '/page') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
       return res.end(page(url.searchParams.get('variant'), url.searchParams.get('heavy') == '1'))
+    }
+    // Plausible's event endpoint, as its server answers a recorded event.
+    if (url.pathname == '/api/event') {
+      req.resume()
+      return setTimeout(() => res.writeHead(202).end('ok'), latencyMs)
     }
     if (url.pathname.startsWith('/api/')) {
       if (url.pathname.endsWith('/track/click')) clicksReceived.push(Date.now())
@@ -90,10 +112,10 @@ async function freshPage(browser, origin) {
 }
 
 /**
- * Main-thread cost: for each page weight and variant, `loads` fresh loads with the CPU slowed
+ * Main-thread cost: for each page view and variant, `loads` fresh loads with the CPU slowed
  * down; the medians of the renderer's script time (`ScriptDuration`) and of all its tasks
- * (`TaskDuration`), from the DevTools Performance domain, once the page and its click settled.
- * Resolves with the browser's version and a row per page weight and variant.
+ * (`TaskDuration`), from the DevTools Performance domain, once the page and its requests settled.
+ * Resolves with the browser's version and a row per page view and variant.
  */
 export async function measurePageCost({ loads = 20 } = {}) {
   const origin = await startOrigin(0)
@@ -104,17 +126,17 @@ export async function measurePageCost({ loads = 20 } = {}) {
     const samples = new Map()
     // Round-robin, not one variant after another: a slow spell of the machine then falls on all alike.
     for (let i = 0; i < loads; i++) {
-      for (const heavy of [false, true]) {
+      for (const view of VIEWS) {
         for (const variant of Object.keys(VARIANTS)) {
-          const key = `${heavy}|${variant}`
-          if (!samples.has(key)) samples.set(key, { heavy, variant, script: [], task: [] })
+          const key = `${view.page}|${view.landing}|${variant}`
+          if (!samples.has(key)) samples.set(key, { ...view, variant, script: [], task: [] })
           const { script, task } = samples.get(key)
           const { context, page } = await freshPage(browser, origin.url)
           const cdp = await context.newCDPSession(page)
           await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN })
           await cdp.send('Performance.enable')
           const quiet = settled(page)
-          await page.goto(`${origin.url}/page?variant=${encodeURIComponent(variant)}&heavy=${heavy ? 1 : 0}&aff=DEMO`, { waitUntil: 'load' })
+          await page.goto(pageUrl(origin.url, variant, view), { waitUntil: 'load' })
           // The click's answer and the cookie writes are part of the cost.
           await quiet
           const { metrics } = await cdp.send('Performance.getMetrics')
@@ -125,20 +147,48 @@ export async function measurePageCost({ loads = 20 } = {}) {
         }
       }
     }
-    for (const { heavy, variant, script, task } of samples.values()) {
-      rows.push({ page: heavy ? 'heavy' : 'blank', variant, scriptMs: median(script), taskMs: median(task) })
+    for (const { page, landing, variant, script, task } of samples.values()) {
+      rows.push({ page, landing, variant, scriptMs: median(script), taskMs: median(task) })
     }
   } finally {
     await browser.close()
     await origin.close()
   }
-  // What each variant adds over the same page without a tracker.
+  // What each variant adds over the same page view without a tracker.
   for (const row of rows) {
-    const base = rows.find((other) => other.page == row.page && other.variant == 'no tracker')
+    const base = rows.find((other) => other.page == row.page && other.landing == row.landing && other.variant == 'no tracker')
     row.addedScriptMs = row.scriptMs - base.scriptMs
     row.addedTaskMs = row.taskMs - base.taskMs
   }
   return { browser: `Chromium ${version}`, rows }
+}
+
+/**
+ * Storage touched: `document.cookie` reads and writes and `localStorage` accesses, counted
+ * through instrumented accessors on a blank page, for a landing and a plain page view of each
+ * complete tracker, once its requests settled. Counts do not vary from load to load: one each.
+ */
+export async function measureStorageUse() {
+  const origin = await startOrigin(0)
+  const browser = await launch()
+  const rows = []
+  try {
+    for (const landing of [true, false]) {
+      for (const variant of ['affitor-tracker (script tag)', '@plausible-analytics/tracker (complete)']) {
+        const { context, page } = await freshPage(browser, origin.url)
+        await page.addInitScript(instrumentStorage)
+        const quiet = settled(page)
+        await page.goto(pageUrl(origin.url, variant, { page: 'blank', landing }), { waitUntil: 'load' })
+        await quiet
+        rows.push({ landing, variant, ...(await storageCounts(page)) })
+        await context.close()
+      }
+    }
+  } finally {
+    await browser.close()
+    await origin.close()
+  }
+  return rows
 }
 
 /**
@@ -161,7 +211,7 @@ export async function measureAttributionTime({ loads = 20, latencyMs = 100 } = {
         else setInterval(() => document.cookie.includes('affitor_click_id=') && seen(), 1)
       })
       const before = origin.clicksReceived.length
-      await page.goto(`${origin.url}/page?variant=${encodeURIComponent('affitor-tracker (script tag)')}&aff=DEMO`)
+      await page.goto(pageUrl(origin.url, 'affitor-tracker (script tag)', { page: 'blank', landing: true }))
       await page.waitForFunction(() => window.__clickCookieAt !== undefined, null, { timeout: 10_000 })
       const { cookieAt, timeOrigin } = await page.evaluate(() => ({ cookieAt: window.__clickCookieAt, timeOrigin: performance.timeOrigin }))
       toCookie.push(cookieAt)

@@ -8,7 +8,7 @@
  * Smaller numbers give a quick look; the defaults are what the results are measured with.
  */
 import { parseArgs } from 'node:util'
-import { measureAttributionTime, measurePageCost } from './browser.mjs'
+import { measureAttributionTime, measurePageCost, measureStorageUse, VIEWS } from './browser.mjs'
 import { machine, round } from './measure.mjs'
 import { measureServerLoad, measureServerMemory } from './server.mjs'
 import { measureSizes, PEERS } from './size.mjs'
@@ -37,6 +37,7 @@ async function step(name, run) {
 
 const sizeRows = await step('size', measureSizes)
 const { browser, rows: pageRows } = await step(`main thread, ${loads} loads per page and script`, () => measurePageCost({ loads }))
+const storage = await step('storage touched per page view', measureStorageUse)
 const attribution = await step(`time to attribution, ${loads} landings`, () => measureAttributionTime({ loads }))
 const serverRows = await step(`reference server, ${seconds} s per event`, () => measureServerLoad({ seconds, connections }))
 const memory = await step(`reference server memory, ${events} events`, () => measureServerMemory({ events }))
@@ -53,20 +54,29 @@ rows.push(['Size, CDN file: raw / gzip / brotli (B)', bytes(cdn), ...peers.map((
 rows.push([
   'Size, smallest npm import, bundled and minified: raw / gzip / brotli (B); ours/theirs (brotli)',
   bytes(npm),
-  ...peerSizes.map((row) => `${bytes(row)}; ${ratio(npm.brotli, row.brotli)} (a loader only: its tracker comes from the vendor's CDN, not counted)`),
+  ...PEERS.map((peer, i) => `${bytes(peerSizes[i])}; ${ratio(npm.brotli, peerSizes[i].brotli)}${peer.complete ? ' (complete tracker: like for like)' : " (a loader only: its tracker comes from the vendor's CDN, not counted)"}`),
 ])
-for (const page of ['blank', 'heavy']) {
-  const cell = (variant) => {
-    const row = pageRows.find((candidate) => candidate.page == page && candidate.variant == variant)
-    return `${round(row.addedScriptMs)} / ${round(row.addedTaskMs)}`
-  }
-  const base = pageRows.find((row) => row.page == page && row.variant == 'no tracker')
+const plausible = '@plausible-analytics/tracker (complete)'
+for (const view of VIEWS) {
+  const find = (variant) => pageRows.find((row) => row.page == view.page && row.landing == view.landing && row.variant == variant)
+  const cell = (variant) => `${round(find(variant).addedScriptMs)} / ${round(find(variant).addedTaskMs)}`
+  const base = find('no tracker')
+  const ours = find('affitor-tracker (script tag)')
   rows.push([
-    `Main thread added on a ${page} page, CPU ×4, median of ${loads}: script / all tasks (ms); the page alone: ${round(base.scriptMs)} / ${round(base.taskMs)}`,
-    cell('affitor-tracker (script tag)'),
-    ...peers.map((peer) => `${cell(`${peer} (loader)`)} (loader only)`),
+    `Main thread added, ${view.landing ? 'landing with ?aff=' : 'plain page view'} on a ${view.page} page, CPU ×4, median of ${loads}: script / all tasks (ms); the page alone: ${round(base.scriptMs)} / ${round(base.taskMs)}`,
+    `${cell('affitor-tracker (script tag)')}; ours/Plausible (script): **${ratio(ours.addedScriptMs, find(plausible).addedScriptMs)}**`,
+    ...PEERS.map((peer) => (peer.complete ? cell(plausible) : `${cell(`${peer.name} (loader)`)} (loader only)`)),
   ])
 }
+const counted = (variant, landing) => {
+  const row = storage.find((candidate) => candidate.variant == variant && candidate.landing == landing)
+  return `${row.cookieReads} / ${row.cookieWrites} / ${row.localStorage}`
+}
+rows.push([
+  'Storage touched on a blank page: `document.cookie` reads / cookie writes / `localStorage` accesses, landing; plain page view',
+  `${counted('affitor-tracker (script tag)', true)}; ${counted('affitor-tracker (script tag)', false)}`,
+  ...PEERS.map((peer) => (peer.complete ? `${counted(plausible, true)}; ${counted(plausible, false)}` : 'not measured (loader)')),
+])
 rows.push([
   `Time to attribution, ${attribution.latencyMs} ms added server latency, median of ${attribution.loads}: navigation start → click at the server / → cookie set (ms)`,
   `${round(attribution.toServerMs)} / ${round(attribution.toCookieMs)}`,

@@ -7,8 +7,18 @@ import { build } from 'esbuild'
 import { sizes } from './measure.mjs'
 
 
-/** The peers whose browser code is on the registry, with their smallest browser import. */
+/**
+ * The peers whose browser code is on the registry, with their smallest browser import: a complete
+ * tracker (`complete`), or a loader whose tracker proper comes from the vendor's CDN.
+ */
 export const PEERS = [
+  {
+    name: '@plausible-analytics/tracker',
+    import: "export { init } from '@plausible-analytics/tracker'",
+    // The like-for-like peer: the whole tracker is in the package.
+    complete: true,
+    note: 'a complete tracker (page views and events; no attribution)',
+  },
   {
     name: '@dub/analytics',
     import: "export { inject } from '@dub/analytics'",
