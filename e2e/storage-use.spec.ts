@@ -12,6 +12,7 @@ test('a plain page view with nothing waiting: at most 1 cookie read, no cookie w
   // Whatever the tracker does after load (its start-up flush, timers) counts too.
   await page.waitForTimeout(500)
   const seen = await storageCounts(page)
+  console.log(`[storage] plain page view | document.cookie reads ${seen.cookieReads} | cookie writes ${seen.cookieWrites} | localStorage ${seen.localStorage}`)
   expect(seen.cookieReads).toBeLessThanOrEqual(1)
   expect(seen.cookieWrites).toBe(0)
   expect(seen.localStorage).toBe(0)
@@ -25,6 +26,7 @@ test('a landing whose click is answered in the page: at most 3 cookie reads, no 
   await expect.poll(async () => (await cookie(context, 'affitor_click_id'))?.value).toBeTruthy()
   await page.waitForTimeout(500)
   const seen = await storageCounts(page)
+  console.log(`[storage] landing | document.cookie reads ${seen.cookieReads} | cookie writes ${seen.cookieWrites} | localStorage ${seen.localStorage}`)
   expect(seen.cookieReads).toBeLessThanOrEqual(3)
   expect(seen.localStorage).toBe(0)
   expect(seen.cookieWrites).toBeGreaterThan(0)

@@ -202,8 +202,12 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     return Object.values(live)
   }
 
-  /** Keeps the events on their way in the outbox: the page is being hidden or left. */
+  /**
+   * Keeps the events on their way in the outbox: the page is being hidden or left. And forgets the
+   * cookies read: a page coming back (from the back-forward cache, or a tab shown again) reads them anew.
+   */
   function save() {
+    forgetCookies()
     if (Object.keys(live)[0]) writeOutbox(unsettled())
   }
 
