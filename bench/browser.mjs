@@ -50,10 +50,10 @@ function page(variant, heavy) {
 }
 
 /** The URL of `variant` on `view`'s page. */
-const pageUrl = (origin, variant, { page, landing }) => `${origin}/page?variant=${encodeURIComponent(variant)}&heavy=${page == 'heavy' ? 1 : 0}${landing ? '&aff=DEMO' : ''}`
+export const pageUrl = (origin, variant, { page, landing }) => `${origin}/page?variant=${encodeURIComponent(variant)}&heavy=${page == 'heavy' ? 1 : 0}${landing ? '&aff=DEMO' : ''}`
 
 /** The local origin: pages, built files, peers' loaders, and the API after `latencyMs`. */
-async function startOrigin(latencyMs) {
+export async function startOrigin(latencyMs) {
   const reference = createReferenceHandler({ log: false, static: { '/dist/': 'dist', '/peers/': 'node_modules' } })
   const clicksReceived = []
   const server = createServer((req, res) => {
@@ -82,7 +82,7 @@ async function startOrigin(latencyMs) {
 }
 
 /** Chromium as a visitor's browser: a bot's landing would report no click, and cost less. */
-async function launch() {
+export async function launch() {
   return chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, ...VISITOR_ARGS] })
 }
 
@@ -91,7 +91,7 @@ async function launch() {
  * send are done), or after `maxMs`. Playwright's `networkidle` can wait forever on a request that
  * neither finishes nor fails, which a refused third-party script sometimes leaves.
  */
-async function settled(page, { quietMs = 300, maxMs = 10_000 } = {}) {
+export async function settled(page, { quietMs = 300, maxMs = 10_000 } = {}) {
   let inFlight = 0
   let quietSince = performance.now()
   const start = () => inFlight++
@@ -105,7 +105,7 @@ async function settled(page, { quietMs = 300, maxMs = 10_000 } = {}) {
 }
 
 /** A fresh context (no cookies, cold cache) whose requests leave only for `origin`. */
-async function freshPage(browser, origin) {
+export async function freshPage(browser, origin) {
   const context = await browser.newContext({ userAgent: VISITOR_USER_AGENT })
   await context.route((url) => !url.href.startsWith(origin), (route) => route.abort())
   return { context, page: await context.newPage() }
