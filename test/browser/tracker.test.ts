@@ -140,6 +140,8 @@ describe('click', () => {
   })
 
   it('survives a transport that throws synchronously or answers garbage', async () => {
+    // Both events are kept and retried with backoff: fake timers, which end with the test, so that no retry runs into the next one.
+    vi.useFakeTimers()
     setPage('https://www.shop.test/?aff=P1')
     const throwing = {
       send: () => {
