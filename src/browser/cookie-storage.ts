@@ -92,13 +92,14 @@ export function writeCookie(name: string, value: string, days?: number, domain?:
  * browsers refuse a cookie on a public suffix (`co.uk`, `github.io`), so the first candidate
  * they keep is the site's own registrable domain, shared by `www.` and `app.`.
  *
- * Hosts without a dot (`localhost`, `[::1]`) probe nothing and get host-only cookies. On an
- * IPv4 host browsers refuse every suffix (RFC 6265 §5.1.3: no domain matching for IP
- * addresses) and keep only the address itself, which they store as a host-only cookie.
+ * Hosts without a dot (`localhost`, `[::1]`) and IPv4 addresses (a last label of digits, as the
+ * URL standard reads one) probe nothing and get host-only cookies: browsers refuse every
+ * `Domain` on an IP address but the address itself (RFC 6265 §5.1.3), which is host-only anyway.
  */
 export function detectCookieDomain(hostname: string): string | undefined {
   const labels = hostname.split('.')
-  for (let i = labels.length - 1; i--; ) {
+  // From the last two labels (a bare top-level domain is a public suffix) to the whole host.
+  if (!/\.\d+$/.test(hostname)) for (let i = labels.length - 1; i--; ) {
     const domain = labels.slice(i).join('.')
     writeCookie(PROBE_COOKIE, domain, undefined, domain)
     // Whether the browser kept it shows only in document.cookie itself.

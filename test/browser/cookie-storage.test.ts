@@ -20,11 +20,14 @@ describe('detectCookieDomain', () => {
     expect(detectCookieDomain('shop.test')).toBe('shop.test')
   })
 
-  it('probes nothing on localhost, and on an IP address keeps only the address', () => {
+  it('probes nothing on localhost or an IP address: host-only cookies', () => {
     setPage('http://localhost:3000/')
+    const capture = captureCookieWrites()
     expect(detectCookieDomain('localhost')).toBeUndefined()
     setPage('http://127.0.0.1:3000/')
-    expect(detectCookieDomain('127.0.0.1')).toBe('127.0.0.1')
+    expect(detectCookieDomain('127.0.0.1')).toBeUndefined()
+    capture.stop()
+    expect(capture.writes).toEqual([])
   })
 
   it('leaves no probe cookie behind', () => {
