@@ -8,6 +8,7 @@ import { trackLead } from './lead'
 import { normalizeServerOptions, type ReferenceServerOptions } from './options'
 import { trackRefund } from './refund'
 import { trackSale } from './sale'
+import { serveFavicon } from './favicon'
 import { serveStatic } from './static-files'
 import { createStore, type ReferenceStore } from './store'
 import { stripeWebhook } from './stripe-webhook'
@@ -101,7 +102,7 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
         }
         const reply = await route(ctx)
         if (reply) sendJson(res, reply.status, reply.body, { ...cors(), ...reply.headers })
-      } else if (!(await serveStatic(req, res, url, opts.static))) {
+      } else if (!(await serveStatic(req, res, url, opts.static)) && !serveFavicon(req, res, url.pathname)) {
         throw new HttpError(404, `Not found: ${req.method} ${url.pathname}`)
       }
     } catch (error) {

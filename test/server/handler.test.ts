@@ -15,6 +15,15 @@ describe('routing', () => {
     expect(await server.get('//evil.test/path')).toMatchObject({ status: 404, body: { error: 'Not found: GET //evil.test/path' } })
   })
 
+  it('answers /favicon.ico with its icon, not a 404, and only for GET and HEAD', async () => {
+    const server = await startTestServer()
+    const icon = await server.get('/favicon.ico')
+    expect(icon.status).toBe(200)
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml')
+    expect(icon.text).toMatch(/^<svg /)
+    expect((await server.post('/favicon.ico')).status).toBe(404)
+  })
+
   it('answers a wrong method 405 with the allowed ones', async () => {
     const server = await startTestServer()
     const answer = await server.get('/api/v1/track/click')
