@@ -34,6 +34,11 @@ export interface ChainReport {
 export interface ChainOptions {
   /** The calls it makes; `createAffitorClient()`'s, or a test's wrapper around them. */
   client: Pick<AffitorClient, 'trackClick' | 'trackLead' | 'trackSale'>
+  /**
+   * The click and the lead as a browser sends them, without the API key; `client` by default.
+   * The key then matters for the sale alone, as the command line's help says.
+   */
+  browser?: Pick<AffitorClient, 'trackClick' | 'trackLead'>
   /** Where the client sends, for the report. */
   apiBase: string
   /** The partner whose link is clicked, and who should get the sale. */
@@ -52,7 +57,7 @@ const randomId = (prefix: string) => prefix + randomBytes(6).toString('hex')
  * lead tied the customer to the click), and judges each answer. Never rejects: a refusal or a
  * network error is the step's verdict, and the steps after a failed click or lead are skipped.
  */
-export async function runChain({ client, apiBase, partner, programId, newId = randomId }: ChainOptions): Promise<ChainReport> {
+export async function runChain({ client, browser = client, apiBase, partner, programId, newId = randomId }: ChainOptions): Promise<ChainReport> {
   const steps: StepReport[] = []
   const sessionId = newId('cli_session_')
   const landing = new URL('https://example.test/')
@@ -60,7 +65,7 @@ export async function runChain({ client, apiBase, partner, programId, newId = ra
   const samePartner = (code: unknown) => typeof code == 'string' && code.toLowerCase() == partner.toLowerCase() // codes match regardless of case
 
   const click = await attempt('click', async () => {
-    const answer = await client.trackClick({
+    const answer = await browser.trackClick({
       affiliate_url: landing.href,
       page_url: landing.href,
       page_title: 'affitor-tracker test chain',
@@ -77,7 +82,7 @@ export async function runChain({ client, apiBase, partner, programId, newId = ra
   const customerKey = newId('cli_test_')
   const lead = await attempt('lead', async () => {
     if (!click) return skip('lead', 'the click was not recorded')
-    const answer = await client.trackLead({ customer_key: customerKey, email: `${customerKey}@example.test`, click_id: click, session_id: sessionId, page_url: landing.href })
+    const answer = await browser.trackLead({ customer_key: customerKey, email: `${customerKey}@example.test`, click_id: click, session_id: sessionId, page_url: landing.href })
     const tiedTo = (answer as { click_id?: unknown }).click_id
     if (!answer.success) return fail('not_recorded', `lead for customer ${customerKey} not recorded: ${answer.message ?? 'no reason given'}`)
     // The hosted API may answer without the click id: then the sale tells whether the lead held.
@@ -110,7 +115,7 @@ export async function runChain({ client, apiBase, partner, programId, newId = ra
     } catch (error) {
       outcome =
         error instanceof AffitorApiError
-          ? { ok: false, verdict: 'error', status: error.status, detail: `${step} refused: ${error.message}` }
+          ? { ok: false, verdict: 'error', status: error.status, detail: `${step} refused: ${error.message}${error.status == 401 ? ' (the API key: --api-key)' : ''}` }
           : { ok: false, verdict: 'error', status: null, detail: `${step} failed: ${describe(error)}` }
     }
     const status = outcome.status !== undefined ? outcome.status : outcome.verdict == 'skipped' ? null : 200
@@ -159,7 +164,8 @@ export async function runTestChain(
     const programId = options.programId ?? program?.id
     // No retries: the test reports what the endpoint answered the first time.
     const client = makeClient({ apiBase, apiKey: options.apiKey ?? program?.api_key, programId, retry: 0 })
-    const report = await runChain({ client, apiBase, partner: options.partner, programId })
+    const browser = makeClient({ apiBase, programId, retry: 0 })
+    const report = await runChain({ client, browser, apiBase, partner: options.partner, programId })
     io.out(options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, options.partner, !!server))
     return report.ok ? 0 : 1
   } finally {
