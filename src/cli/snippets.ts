@@ -88,8 +88,9 @@ export function snippetFor(detection: Detection, options: SnippetOptions): Snipp
 function scriptTag({ programId, apiBase, nonce }: SnippetOptions): string {
   const api = apiBase ? ` data-affitor-api-base="${apiBase}"` : ''
   const tag = `<script src="${CDN_URL}" data-affitor-program-id="${programId}"${api}${nonce ? ` nonce="${nonce}"` : ''} defer></script>\n`
-  // Under a nonce-based policy, the stub comes along so that `affitor(…)` works before the tag loads.
-  return nonce ? `<script nonce="${nonce}">${STUB}</script>\n${tag}` : tag
+  // The stub first, as the README teaches, so that `affitor(…)` works before the tag loads (with the
+  // page's nonce under a nonce-based policy).
+  return `<script${nonce ? ` nonce="${nonce}"` : ''}>${STUB}</script>\n${tag}`
 }
 
 function providerModule(detection: Detection, { programId, apiBase }: SnippetOptions, where: string): string {
@@ -111,7 +112,7 @@ function providerModule(detection: Detection, { programId, apiBase }: SnippetOpt
 function signupStep({ framework }: Detection): string {
   const intro = 'After a visitor registers, tie your own stable user id to their click:\n\n'
   if (framework == 'html') {
-    return intro + `  // Works before and after the tracker has loaded.\n  (window.affitorQueue = window.affitorQueue || []).push(['signup', user.id, user.email])`
+    return intro + `  // Through the stub: works before and after the tracker has loaded.\n  affitor('signup', user.id, user.email)`
   }
   return intro + `  import { useAffitor } from 'affitor-tracker/react'\n\n  const { signup } = useAffitor()\n  await signup(user.id, user.email)`
 }

@@ -4,12 +4,15 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CliError, type InitOptions } from '../../src/cli/args'
 import { runInit } from '../../src/cli/init'
+import { STUB } from '../../src/cli/snippets'
 import { fakeIo } from '../helpers/cli-io'
 import { makeProject, MANIFESTS, removeProjects } from '../helpers/project'
 
 afterEach(removeProjects)
 
 const TAG = '<script src="https://unpkg.com/affitor-tracker/dist/affitor-tracker.js" data-affitor-program-id="7" defer></script>'
+/** The plain-HTML snippet: the stub, then the tag. */
+const SNIPPET = `<script>${STUB}</script>\n${TAG}\n`
 const options = (dir: string, more: Partial<InitOptions> = {}): InitOptions => ({ programId: '7', dir, write: false, yes: false, json: false, ...more })
 
 describe('init', () => {
@@ -66,7 +69,7 @@ describe('init', () => {
 
     const yes = fakeIo(true)
     expect(await runInit(options(dir, { write: true }), yes.io)).toBe(0)
-    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe(TAG + '\n')
+    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe(SNIPPET)
   })
 
   it('overwrites without asking with --yes', async () => {
@@ -74,7 +77,7 @@ describe('init', () => {
     const run = fakeIo(false)
     expect(await runInit(options(dir, { write: true, yes: true }), run.io)).toBe(0)
     expect(run.asked).toEqual([])
-    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe(TAG + '\n')
+    expect(readFileSync(join(dir, 'affitor.snippet.html'), 'utf8')).toBe(SNIPPET)
   })
 
   it('prints one JSON object and nothing else with --json', async () => {

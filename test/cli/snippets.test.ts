@@ -28,12 +28,12 @@ describe('snippetFor', () => {
   it('gives plain HTML the CDN script tag with the program id, in affitor.snippet.html', () => {
     const snippet = snippetFor(html, { programId: '42' })
     expect(snippet.path).toBe('affitor.snippet.html')
-    expect(snippet.code).toBe('<script src="https://unpkg.com/affitor-tracker/dist/affitor-tracker.js" data-affitor-program-id="42" defer></script>\n')
+    expect(snippet.code).toBe(`<script>${STUB}</script>\n<script src="https://unpkg.com/affitor-tracker/dist/affitor-tracker.js" data-affitor-program-id="42" defer></script>\n`)
     expect(snippetFor(html, { programId: '42', apiBase: 'http://localhost:4700' }).code).toContain(' data-affitor-program-id="42" data-affitor-api-base="http://localhost:4700" defer>')
   })
 
-  it('tells plain HTML to call signup through the queue, which works before the script has loaded', () => {
-    expect(snippetFor(html, { programId: '42' }).steps.join('\n')).toContain("(window.affitorQueue = window.affitorQueue || []).push(['signup', user.id, user.email])")
+  it('tells plain HTML to call signup through the stub the README teaches, which works before the script has loaded', () => {
+    expect(snippetFor(html, { programId: '42' }).steps.join('\n')).toContain("affitor('signup', user.id, user.email)")
   })
 
   it('gives Vite + React a provider component in src/affitor.jsx and the lines for src/main.jsx', () => {
