@@ -9,6 +9,8 @@ import { snippetFor } from './snippets'
 export interface InitResult {
   framework: Framework
   programId: string
+  /** The command that adds the package, for a project with a package.json. */
+  install?: string
   /** The snippet's file, relative to the project: printed only, written, or left as it was. */
   files: { path: string; action: 'printed' | 'written' | 'skipped' }[]
   /** The file's content. */
@@ -48,13 +50,14 @@ export async function runInit(options: InitOptions, io: CliIo): Promise<number> 
   }
 
   if (options.json) {
-    const result: InitResult = { framework: detection.framework, programId: options.programId, files: [{ path: snippet.path, action }], snippet: snippet.code }
+    const result: InitResult = { framework: detection.framework, programId: options.programId, ...(detection.install && { install: detection.install }), files: [{ path: snippet.path, action }], snippet: snippet.code }
     io.out(JSON.stringify(result, null, 2) + '\n')
   } else {
     const heading = { printed: `Add it as ${snippet.path}:`, written: `Wrote ${snippet.path}:`, skipped: `The snippet (not written to ${snippet.path}):` }[action]
     const lines = [
       `Detected ${FRAMEWORK_NAMES[detection.framework]}: ${detection.reason}.`,
       '',
+      ...(detection.install ? ['Install the package:', '', indent(detection.install), ''] : []),
       detection.framework == 'html' && action == 'printed' ? 'The tracker, for every page:' : heading,
       '',
       indent(snippet.code.trimEnd()),

@@ -39,6 +39,14 @@ export function snippetFor(detection: Detection, options: SnippetOptions): Snipp
         code: scriptTag(options),
         steps: [`Paste the script ${options.nonce ? 'tags' : 'tag'} into the <head> of every page (or of the template they share).`, ...steps],
       }
+    case 'vite': {
+      const main = `src/main.${detection.typescript ? 'ts' : 'js'}`
+      return {
+        path: `src/affitor.${detection.typescript ? 'ts' : 'js'}`,
+        code: initModule(options, main),
+        steps: [`In ${main}, import it first:\n\n  import './affitor'`, ...steps],
+      }
+    }
     case 'vite-react': {
       const main = `src/main.${ext}`
       return {
@@ -109,11 +117,24 @@ function providerModule(detection: Detection, { programId, apiBase }: SnippetOpt
   ].join('\n')
 }
 
+/** The npm build started once for the whole app, for a Vite app without React. */
+function initModule({ programId, apiBase }: SnippetOptions, main: string): string {
+  return [
+    `import { init } from 'affitor-tracker'`,
+    ``,
+    `// Tracks the visits from partners' links on every page: import this file first, in ${main}.`,
+    `// Written by \`npx affitor-tracker init\`.`,
+    `init({ programId: '${programId}'${apiBase ? `, apiBase: '${apiBase}'` : ''} })`,
+    ``,
+  ].join('\n')
+}
+
 function signupStep({ framework }: Detection): string {
   const intro = 'After a visitor registers, tie your own stable user id to their click:\n\n'
   if (framework == 'html') {
     return intro + `  // Through the stub: works before and after the tracker has loaded.\n  affitor('signup', user.id, user.email)`
   }
+  if (framework == 'vite') return intro + `  import { signup } from 'affitor-tracker'\n\n  await signup(user.id, user.email)`
   return intro + `  import { useAffitor } from 'affitor-tracker/react'\n\n  const { signup } = useAffitor()\n  await signup(user.id, user.email)`
 }
 

@@ -11,15 +11,29 @@ describe('detectFramework', () => {
     expect(detectFramework(makeProject({ 'index.html': '<h1>Hi</h1>' }))).toEqual({ framework: 'html', reason: 'no package.json', typescript: false })
   })
 
-  it('takes a package.json without next, or vite with react, for plain HTML', () => {
+  it('takes a package.json without next or vite for plain HTML', () => {
     expect(detectFramework(makeProject({ 'package.json': MANIFESTS.express })).framework).toBe('html')
-    expect(detectFramework(makeProject({ 'package.json': { dependencies: { vite: '1' } } })).framework).toBe('html')
     expect(detectFramework(makeProject({ 'package.json': { dependencies: { react: '1' } } })).framework).toBe('html')
-    expect(detectFramework(makeProject({ 'package.json': {} })).reason).toBe('no next, nor vite with react, in package.json')
+    expect(detectFramework(makeProject({ 'package.json': {} })).reason).toBe('no next, nor vite, in package.json')
+  })
+
+  it('detects a Vite app without React (vanilla, Vue, Svelte, Solid, Preact) as Vite', () => {
+    for (const deps of [{ vite: '1' }, { vite: '1', vue: '3' }, { vite: '1', svelte: '5' }, { vite: '1', 'solid-js': '1' }, { vite: '1', preact: '10' }]) {
+      expect(detectFramework(makeProject({ 'package.json': { devDependencies: deps } }))).toEqual({ framework: 'vite', reason: 'vite in package.json, without react', typescript: false, install: 'npm install affitor-tracker' })
+    }
+  })
+
+  it('names the install command of the package manager whose lockfile the project holds', () => {
+    const command = (lockfile?: string) => detectFramework(makeProject({ 'package.json': MANIFESTS.vite, ...(lockfile && { [lockfile]: '' }) })).install
+    expect(command()).toBe('npm install affitor-tracker')
+    expect(command('pnpm-lock.yaml')).toBe('pnpm add affitor-tracker')
+    expect(command('yarn.lock')).toBe('yarn add affitor-tracker')
+    expect(command('bun.lock')).toBe('bun add affitor-tracker')
+    expect(detectFramework(makeProject({ 'index.html': '' })).install).toBeUndefined()
   })
 
   it('detects Vite + React from dependencies and devDependencies, and TypeScript from tsconfig.json', () => {
-    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.vite }))).toEqual({ framework: 'vite-react', reason: 'vite and react in package.json', typescript: false })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.vite }))).toEqual({ framework: 'vite-react', reason: 'vite and react in package.json', typescript: false, install: 'npm install affitor-tracker' })
     expect(detectFramework(makeProject({ 'package.json': MANIFESTS.vite, 'tsconfig.json': '{}' })).typescript).toBe(true)
   })
 
@@ -29,6 +43,7 @@ describe('detectFramework', () => {
       reason: 'next in package.json and an app/ directory',
       routerDir: 'app',
       typescript: false,
+      install: 'npm install affitor-tracker',
     })
     expect(detectFramework(makeProject({ 'package.json': MANIFESTS.next, 'src/app/layout.tsx': '', 'tsconfig.json': '{}' }))).toMatchObject({ framework: 'next-app', routerDir: 'src/app', typescript: true })
   })

@@ -43,6 +43,16 @@ describe('init', () => {
     }
   })
 
+  it('prints the install command first, then an init() module for a Vite app without React, pointed at --api-base', async () => {
+    const run = fakeIo()
+    const dir = makeProject({ 'package.json': { devDependencies: { vite: '^7.0.0', typescript: '^5.9.0' } }, 'tsconfig.json': '{}' })
+    expect(await runInit(options(dir, { apiBase: 'http://localhost:4700' }), run.io)).toBe(0)
+    expect(run.out).toMatch(/^Detected Vite: vite in package.json, without react\.\n\nInstall the package:\n\n {2}npm install affitor-tracker\n\nAdd it as src\/affitor\.ts:\n/)
+    expect(run.out).toContain("  init({ programId: '7', apiBase: 'http://localhost:4700' })")
+    expect(run.out).toContain("1. In src/main.ts, import it first:\n\n  import './affitor'")
+    expect(run.out).toContain("  import { signup } from 'affitor-tracker'")
+  })
+
   it('writes a new file with --write, creating its directory', async () => {
     const dir = makeProject({ 'package.json': MANIFESTS.vite })
     const run = fakeIo()
@@ -85,7 +95,7 @@ describe('init', () => {
     const printed = fakeIo()
     expect(await runInit(options(dir, { json: true }), printed.io)).toBe(0)
     const result = JSON.parse(printed.out)
-    expect(result).toEqual({ framework: 'next-app', programId: '7', files: [{ path: 'src/app/affitor-provider.jsx', action: 'printed' }], snippet: expect.stringContaining('programId="7"') })
+    expect(result).toEqual({ framework: 'next-app', programId: '7', install: 'npm install affitor-tracker', files: [{ path: 'src/app/affitor-provider.jsx', action: 'printed' }], snippet: expect.stringContaining('programId="7"') })
 
     const written = fakeIo()
     expect(await runInit(options(dir, { json: true, write: true }), written.io)).toBe(0)
