@@ -27,8 +27,10 @@ test('nothing is stored or sent before consent; accepting reports the landing he
   expect(await stored(page, context)).toEqual({ cookies: [], storage: [] })
   expect(requests).toEqual([])
   expect(await demo.events()).toEqual([])
+  await expect(page.locator('#consent-status')).toHaveText('pending')
 
   await page.click('#accept')
+  await expect(page.locator('#consent-status')).toHaveText('given')
   await expect.poll(async () => (await demo.events('lead')).length).toBe(1)
   const [click] = await demo.events('click')
   expect(click).toMatchObject({ partner_code: 'P1', request: { affiliate_url: demo.at('www', '/consent.html?aff=P1') } })
@@ -47,8 +49,10 @@ test('declining deletes what was stored, and nothing is sent afterwards', async 
   await expect.poll(async () => (await cookie(context, 'affitor_click_id'))?.value).toBeTruthy()
   expect((await stored(page, context)).cookies).toContainEqual(expect.stringMatching(/^affitor_click_id=/))
 
+  await expect(page.locator('#decline')).toHaveClass('secondary')
   await page.click('#decline')
   expect(await stored(page, context)).toEqual({ cookies: ['affitor_consent=0'], storage: [] })
+  await expect(page.locator('#consent-status')).toHaveText('refused')
 
   const requests: string[] = []
   page.on('request', (request) => request.url().includes('/api/v1/track/') && requests.push(request.url()))
