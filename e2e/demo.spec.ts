@@ -33,6 +33,19 @@ test('walking through the example site fills the live page with an attributed ch
   await expect(live.getByText('attributed to DEMO')).toHaveCount(3)
 })
 
+test('the live page fits a phone: long ids, emails and URLs wrap, nothing scrolls sideways', async ({ page, demo }) => {
+  const post = (path: string, body: object) => fetch(`http://localhost:${demo.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json())
+  const customer = 'customer_with_a_rather_long_identifier_0123456789'
+  const click = await post('/api/v1/track/click', { affiliate_url: 'https://www.example-shop-with-a-long-name.test/pricing/enterprise?aff=P1&utm_campaign=black-friday-2026' })
+  await post('/api/v1/track/lead', { click_id: click.click_id, customer_key: customer, email: 'someone.with.a.long.address@example-company.test' })
+  expect((await demo.sale({ transaction_id: 'cli_test_tx_0123456789abcdef', amount_cents: 4_900, customer_key: customer })).status).toBe(200)
+
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(`http://localhost:${demo.port}/__affitor/`)
+  await expect(page.locator('body')).toContainText('$49.00')
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+})
+
 test('with the tracker blocked on the signup page, the example still signs up and the sale is attributed by the click cookie', async ({ page, demo }) => {
   await page.goto(demo.at('www', '/?aff=P1'))
   await expect(page.locator('#state')).toContainText('"partnerCode": "P1"')

@@ -18,10 +18,10 @@ h1 { font-size: 17px; margin: 0; }
 #status.live::before { color: var(--ok); }
 #status.offline::before { color: var(--refund); }
 button { margin-left: auto; font: inherit; padding: 4px 12px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--text); cursor: pointer; }
-main { padding: 20px 24px; display: grid; gap: 14px; max-width: 1200px; }
+main { padding: 20px 24px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 14px; max-width: 1200px; }
 .empty { color: var(--muted); padding: 32px; text-align: center; border: 1px dashed var(--line); border-radius: 10px; }
 .chain { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; }
-.chain h2 { font-size: 14px; margin: 0 0 10px; display: flex; gap: 10px; align-items: baseline; }
+.chain h2 { font-size: 14px; margin: 0 0 10px; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; overflow-wrap: anywhere; }
 .chain h2 .meta { font-weight: normal; font-size: 12px; }
 .steps { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 10px 28px; }
 .column { position: relative; }
@@ -31,6 +31,7 @@ ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
 li { border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; overflow-wrap: anywhere; }
 li.replaced { opacity: .6; }
 li .line { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; }
+.chain h2 .meta, li .line > *, .small { min-width: 0; overflow-wrap: anywhere; }
 .none { color: var(--muted); font-style: italic; }
 .badge { display: inline-block; border-radius: 999px; padding: 0 8px; font-size: 12px; }
 .ok { color: var(--ok); background: var(--ok-bg); }
@@ -39,7 +40,7 @@ li .line { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; 
 .tag { color: var(--accent); font-size: 12px; }
 time, .small { color: var(--muted); font-size: 12px; }
 .amount { font-weight: 600; font-variant-numeric: tabular-nums; }
-@media (max-width: 760px) { .steps { grid-template-columns: 1fr; } .column + .column::before { content: none; } }
+@media (max-width: 760px) { .steps { grid-template-columns: minmax(0, 1fr); } .column + .column::before { content: none; } main, header { padding-left: 12px; padding-right: 12px; } }
 `
 
 const SCRIPT = `
