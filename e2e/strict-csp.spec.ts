@@ -30,7 +30,7 @@ test('under a strict Content-Security-Policy the click and the signup are record
   expect(await page.evaluate(() => (window as any).inlineRan ?? false)).toBe(false)
 })
 
-/** The stub exactly as the README prints it, and the hash a policy allows it by. */
+/** The stub exactly as docs/script-tag.md prints it, and the hash a policy allows it by. */
 const STUB = 'window.affitor=window.affitor||function(){(window.affitor.q=window.affitor.q||[]).push(arguments)}'
 const STUB_HASH = "'sha256-wZoVyJhAHrrX49KzYig0LOnaduMqUcPib39Ii+TPMEE='"
 const CDN_FILE = fileURLToPath(new URL('../dist/affitor-tracker.js', import.meta.url))

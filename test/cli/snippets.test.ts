@@ -19,10 +19,10 @@ describe('snippetFor', () => {
     expect(snippet.steps[0]).toMatch(/^Paste the script tags /)
   })
 
-  it('has the stub the README prints, with the hash it gives for policies without a nonce', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-    expect(readme).toContain(`<script>${STUB}</script>`)
-    expect(readme).toContain(`'sha256-${createHash('sha256').update(STUB).digest('base64')}'`)
+  it('has the stub the docs print, with the hash they give for policies without a nonce', () => {
+    const page = readFileSync(new URL('../../docs/script-tag.md', import.meta.url), 'utf8')
+    expect(page).toContain(`<script>${STUB}</script>`)
+    expect(page).toContain(`'sha256-${createHash('sha256').update(STUB).digest('base64')}'`)
   })
 
   it('gives plain HTML the CDN script tag with the program id, in affitor.snippet.html', () => {

@@ -1,0 +1,217 @@
+// @vitest-environment node
+/**
+ * Every fenced code block of the README and of `docs/` is checked, so that none rots:
+ * TypeScript and TSX blocks are type-checked against the package as built (`affitor-tracker`
+ * resolves to this repository's `dist/` through its own devDependency link), JavaScript blocks
+ * and the inline scripts of HTML blocks are type-checked as JavaScript, the script tags' data
+ * attributes must name options of the tracker, JSON blocks must parse (a seed must load), and
+ * every command of a shell block must be one this repository or its command line knows.
+ * Run after `npm run build`, as `npm test` does.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import ts from 'typescript'
+import { Window } from 'happy-dom'
+import { describe, expect, it } from 'vitest'
+import { parseCommandLine } from '../../src/cli/args'
+import { CDN_URL } from '../../src/cli/snippets'
+import { scriptOptions } from '../../src/browser/cdn'
+import { parseCliArgs } from '../../src/server/cli-args'
+import { validateSeed } from '../../src/server/seed'
+
+const ROOT = resolve(__dirname, '../..')
+const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)]
+
+interface Block {
+  /** `docs/api.md:42`: where the block's first line of code is. */
+  where: string
+  lang: string
+  code: string
+}
+
+function blocksOf(page: string): Block[] {
+  const lines = readFileSync(join(ROOT, page), 'utf8').split('\n')
+  const blocks: Block[] = []
+  for (let at = 0; at < lines.length; at++) {
+    const open = /^```(\S*)\s*$/.exec(lines[at])
+    if (!open) continue
+    const end = lines.findIndex((line, index) => index > at && line.startsWith('```'))
+    if (end < 0) throw new Error(`${page}:${at + 1}: a code block that never closes`)
+    blocks.push({ where: `${page}:${at + 2}`, lang: open[1], code: lines.slice(at + 1, end).join('\n') + '\n' })
+    at = end
+  }
+  return blocks
+}
+
+const BLOCKS = PAGES.flatMap(blocksOf)
+const of = (...langs: string[]) => BLOCKS.filter((block) => langs.includes(block.lang))
+
+/**
+ * What the snippets take from the reader's own code: the user who registered, the order paid,
+ * the request being served, the app's root component, the consent manager. Declared by type
+ * only, so that the snippets' use of the package is what gets checked.
+ */
+const PRELUDE = `
+import type { IncomingMessage } from 'node:http'
+import type Stripe from 'stripe'
+import type { AffitorGlobal } from 'affitor-tracker/cdn'
+declare global {
+  const user: { id: string; email: string }
+  const order: { id: string; totalCents: number }
+  const req: IncomingMessage
+  const stripe: Stripe
+  const success_url: string
+  const cancel_url: string
+  function App(): React.JSX.Element
+  const cmp: { on(event: 'accept' | 'reject', listener: () => void): void }
+  function onConsentChange(listener: (choices: { marketing: boolean }) => void): void
+  /** The script tag's global: the page's stub, or the tracker once loaded. */
+  var affitor: AffitorGlobal
+}
+`
+
+/** Type-checks files (name → code) placed in the repository's root, so that its node_modules resolve. */
+function typeCheck(files: Map<string, string>, options: ts.CompilerOptions): string[] {
+  const virtual = new Map([...files].map(([name, code]) => [join(ROOT, '.docs-snippets', name), code]))
+  virtual.set(join(ROOT, '.docs-snippets', 'prelude.d.ts'), PRELUDE)
+  const host = ts.createCompilerHost(options)
+  const { fileExists, readFile, getSourceFile } = host
+  host.fileExists = (file) => virtual.has(file) || fileExists(file)
+  host.readFile = (file) => virtual.get(file) ?? readFile(file)
+  host.getSourceFile = (file, language, ...rest) =>
+    virtual.has(file) ? ts.createSourceFile(file, virtual.get(file)!, language, true) : getSourceFile(file, language, ...rest)
+  const program = ts.createProgram([...virtual.keys()], options, host)
+  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')
+    if (!diagnostic.file) return message
+    const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0)
+    return `${relative(join(ROOT, '.docs-snippets'), diagnostic.file.fileName)} line ${line + 1}: ${message}`
+  })
+}
+
+const COMPILER: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  jsx: ts.JsxEmit.ReactJSX,
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+  types: ['node', 'react'],
+}
+
+/** A file name for a block: where it is, so that an error names it. */
+const fileFor = (block: Block, ext: string) => `${block.where.replace(/[/:.]/g, '_')}.${ext}`
+
+/** The inline scripts of an HTML block, and its tags' `data-affitor-*` attributes as options. */
+function parseHtml(block: Block) {
+  const window = new Window()
+  window.document.body.innerHTML = block.code
+  const scripts = [...window.document.querySelectorAll('script')]
+  const result = {
+    inline: scripts.filter((script) => !script.src).map((script) => script.textContent ?? ''),
+    tags: scripts.filter((script) => script.src).map((script) => ({ src: script.getAttribute('src')!, options: scriptOptions(script.dataset as DOMStringMap) })),
+  }
+  window.close()
+  return result
+}
+
+describe('the docs', () => {
+  it('has code blocks on every page that carry a language', () => {
+    expect(BLOCKS.length).toBeGreaterThan(20)
+    expect(BLOCKS.filter((block) => !block.lang).map((block) => block.where)).toEqual([])
+  })
+
+  it('has TypeScript and TSX snippets that type-check against the built package, each on its own', () => {
+    const files = new Map(of('ts', 'tsx').map((block) => [fileFor(block, block.lang), block.code + '\nexport {}\n']))
+    expect(files.size).toBeGreaterThan(10)
+    expect(typeCheck(files, COMPILER)).toEqual([])
+  })
+
+  it('has JavaScript snippets, and scripts in HTML snippets, that type-check as JavaScript', () => {
+    const files = new Map(of('js').map((block) => [fileFor(block, 'js'), block.code + '\nexport {}\n']))
+    for (const block of of('html')) {
+      parseHtml(block).inline.forEach((code, index) => files.set(fileFor(block, `${index}.js`), code + '\nexport {}\n'))
+    }
+    expect(files.size).toBeGreaterThan(4)
+    expect(typeCheck(files, { ...COMPILER, allowJs: true, checkJs: true, strict: false })).toEqual([])
+  })
+
+  it('has script tags that load the CDN file and name only options the tracker has', () => {
+    // The options' names, from the type the tracker takes: an attribute with a typo fails here.
+    const files = new Map<string, string>()
+    for (const block of of('html')) {
+      for (const [index, tag] of parseHtml(block).tags.entries()) {
+        expect(tag.src, block.where).toBe(CDN_URL)
+        expect(tag.options, block.where).toHaveProperty('programId')
+        const keys = Object.keys(tag.options).map((key) => `${key}: undefined`)
+        files.set(fileFor(block, `${index}.ts`), `import type { TrackerOptions } from 'affitor-tracker'\nexport const options = { ${keys.join(', ')} } satisfies { [K in keyof TrackerOptions]?: unknown }\n`)
+      }
+    }
+    expect(files.size).toBeGreaterThan(3)
+    expect(typeCheck(files, COMPILER)).toEqual([])
+  })
+
+  it('has JSON snippets that parse, and seeds the reference server loads', () => {
+    const blocks = of('json')
+    expect(blocks.length).toBeGreaterThan(0)
+    for (const block of blocks) {
+      const value = JSON.parse(block.code)
+      if (value && typeof value == 'object' && 'programs' in value) expect(() => validateSeed(value, block.where)).not.toThrow()
+    }
+  })
+
+  it('has shell snippets whose every command exists: npm scripts, the command line and its flags', () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>
+    const commands = of('sh').flatMap((block) =>
+      block.code
+        .split('\n')
+        .map((line) => line.replace(/\s+#.*$/, '').trim())
+        .filter(Boolean)
+        .map((line) => ({ where: block.where, line })),
+    )
+    expect(commands.length).toBeGreaterThan(3)
+    for (const { where, line } of commands) {
+      for (const command of line.split(/\s*&&\s*/)) {
+        const words = command.split(/\s+/)
+        const context = `${where}: ${command}`
+        if (words[0] == 'npm' && words[1] == 'run') expect(scripts, context).toHaveProperty([words[2]])
+        else if (words[0] == 'npm' && ['test', 'install', 'ci'].includes(words[1])) continue
+        else if (words[0] == 'npx' && words[1] == 'affitor-tracker') expect(() => parseCommandLine(words.slice(2), ROOT), context).not.toThrow()
+        else if (words[0] == 'npx' && words[1] == 'affitor-reference-server') expect(() => parseCliArgs(words.slice(2)), context).not.toThrow()
+        else if (words[0] == 'node') expect(existsSync(join(ROOT, words[1])), context).toBe(true)
+        else expect(['git', 'cd', 'curl'], context).toContain(words[0])
+      }
+    }
+  })
+})
+
+describe('the docs’ links', () => {
+  /** GitHub's anchor for a heading. */
+  const slug = (heading: string) =>
+    heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .trim()
+      .replace(/\s/g, '-')
+  const anchors = (page: string) => {
+    const text = readFileSync(join(ROOT, page), 'utf8').replace(/^```[\s\S]*?^```/gm, '')
+    return new Set([...text.matchAll(/^#+ (.*)$/gm)].map((match) => slug(match[1])))
+  }
+
+  it('point at files and headings that exist', () => {
+    const broken: string[] = []
+    for (const page of PAGES) {
+      const text = readFileSync(join(ROOT, page), 'utf8').replace(/^```[\s\S]*?^```/gm, '')
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue
+        const [path, anchor] = target.split('#')
+        const file = path ? join(dirname(join(ROOT, page)), path) : join(ROOT, page)
+        if (!existsSync(file)) broken.push(`${page}: ${target} (no such file)`)
+        else if (anchor && file.endsWith('.md') && !anchors(relative(ROOT, file)).has(anchor)) broken.push(`${page}: ${target} (no such heading)`)
+      }
+    }
+    expect(broken).toEqual([])
+  })
+})
