@@ -142,7 +142,8 @@ export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
   for (const [key, value] of Object.entries({ ...options })) if (value != null) opts[key] = value
   if (!(opts.programId = String(opts.programId ?? '').trim())) throw new TypeError('createTracker(): programId is required')
   opts.apiBase = String(opts.endpoint || opts.apiBase).replace(/\/+$/, '')
-  opts.timeout > 0 || (opts.timeout = defaults.timeout)
+  // A number, from a data attribute's text too (an attribute without a value is `true`: no number).
+  opts.timeout = opts.timeout !== true && +opts.timeout > 0 ? +opts.timeout : defaults.timeout
   // A list, or the comma-separated text of a data attribute; never the partner code's own parameter.
   opts.redactParams = String(opts.redactParams)
     .toLowerCase()

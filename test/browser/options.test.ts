@@ -33,6 +33,12 @@ describe('normalizeOptions', () => {
     expect(normalizeOptions({ programId: 1, endpoint: undefined, apiBase: 'http://localhost:4700' }).apiBase).toBe('http://localhost:4700')
   })
 
+  it('takes a timeout as a number, from the text of a data attribute too, and the default for no positive number', () => {
+    expect(normalizeOptions({ programId: 1, timeout: '3000' as unknown as number }).timeout).toBe(3000)
+    expect(normalizeOptions({ programId: 1, timeout: 2500 }).timeout).toBe(2500)
+    for (const timeout of [0, -1, NaN, 'soon', true]) expect(normalizeOptions({ programId: 1, timeout: timeout as number }).timeout).toBe(DEFAULTS.timeout)
+  })
+
   it('throws a TypeError naming the call and the option when programId is missing', () => {
     for (const options of [undefined, {}, { programId: '' }, { programId: '  ' }, { programId: null }]) {
       expect(() => normalizeOptions(options as never)).toThrow(TypeError)
