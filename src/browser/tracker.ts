@@ -129,7 +129,16 @@ let botNoticed: unknown
  * Reports in flight for the whole page, by key, so that two trackers (the script tag and the
  * npm package, a framework mounting twice) join one request instead of sending two clicks.
  */
-const inFlight = (): Record<string, Promise<TrackResult>> => ((window as any).__affitor ||= {})
+function inFlight(): Record<string, Promise<TrackResult>> {
+  try {
+    const w = window as any
+    // A page's own `__affitor` that takes no property (a number, a frozen object) is not ours to use.
+    return Object.isExtensible(w.__affitor) ? w.__affitor : (w.__affitor = {})
+  } catch {
+    // Read-only: this tracker keeps its reports to itself.
+    return {}
+  }
+}
 
 const skip = (skipped: SkipReason): TrackResult => ({ ok: true, status: 0, skipped })
 

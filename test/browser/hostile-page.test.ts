@@ -194,6 +194,24 @@ it('starts, and tracks, in a page whose history methods are read-only', async ()
   }
 })
 
+it('tracks in a page whose `window.__affitor` (where trackers share their reports) is a number, frozen or read-only', async () => {
+  for (const [index, define] of [
+    () => ((window as any).__affitor = 7),
+    () => ((window as any).__affitor = Object.freeze({})),
+    () => Object.defineProperty(window, '__affitor', { value: 'taken', writable: false, configurable: true }),
+  ].entries()) {
+    clearBrowserState()
+    define()
+    const api = fakeApi()
+    setPage(`https://www.shop.test/?aff=P${index + 1}`)
+    let tracker!: Tracker
+    expect(() => (tracker = createTracker({ programId: 42, transport: api.transport }))).not.toThrow()
+    await vi.waitFor(() => expect(tracker.getClickId()).toBe('clk_1'))
+    expect((await tracker.signup('user_1')).ok).toBe(true)
+    delete (window as { __affitor?: unknown }).__affitor
+  }
+})
+
 it('reports the click with the fields it could read when `screen` throws and `Intl` is missing', async () => {
   vi.spyOn(window, 'screen', 'get').mockImplementation(() => {
     throw new Error('blocked')
