@@ -1,8 +1,18 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The kinds of project `init` has a snippet for. */
-export type Framework = 'html' | 'vite' | 'vite-react' | 'next-app' | 'next-pages'
+export type Framework =
+  | 'html'
+  | 'vite'
+  | 'vite-react'
+  | 'next-app'
+  | 'next-pages'
+  | 'nuxt'
+  | 'sveltekit'
+  | 'astro'
+  | 'remix'
+  | 'react-router'
 
 /** A project's framework, and where its files are. */
 export interface Detection {
@@ -11,6 +21,13 @@ export interface Detection {
   reason: string
   /** The Next.js router directory (`app`, `src/app`, `pages` or `src/pages`); unset for the others. */
   routerDir?: string
+  /**
+   * The directory the new file goes under when it is not the project's root: `app` for Nuxt 4's
+   * layout; unset otherwise.
+   */
+  srcDir?: string
+  /** SvelteKit: the project's own client hooks file (`src/hooks.client.ts` or `.js`), when it has one. */
+  clientHooks?: string
   /** Whether the project has a `tsconfig.json`: its new files are then `.tsx`. */
   typescript: boolean
   /** The command that adds the package, by the project's lockfile; unset without a package.json. */
@@ -24,14 +41,26 @@ export const FRAMEWORK_NAMES: Readonly<Record<Framework, string>> = Object.freez
   'vite-react': 'Vite + React',
   'next-app': 'Next.js (App Router)',
   'next-pages': 'Next.js (Pages Router)',
+  nuxt: 'Nuxt',
+  sveltekit: 'SvelteKit',
+  astro: 'Astro',
+  remix: 'Remix',
+  'react-router': 'React Router (framework mode)',
 })
 
 /**
- * Detects the framework of the project in `dir` from its package.json dependencies and folders:
- * Next.js (`next`, with an `app/` or `pages/` directory, at the root or under `src/`; the App
- * Router wins when both exist, as it does in Next.js), Vite + React (`vite` and `react`), any
- * other Vite app (vanilla, Vue, Svelte, Solid, Preact: the npm build's `init()`), or else plain
- * HTML. Throws an `Error` naming the file for a package.json that is not JSON.
+ * Detects the framework of the project in `dir` from its package.json dependencies and folders,
+ * the first that matches of:
+ *
+ * - Next.js: `next`, with an `app/` or `pages/` directory, at the root or under `src/` (the App
+ *   Router wins when both exist, as it does in Next.js);
+ * - Nuxt (`nuxt`), SvelteKit (`@sveltejs/kit`), Astro (`astro`), Remix (`@remix-run/react`),
+ *   React Router's framework mode (`react-router` and `@react-router/dev`): before Vite, which
+ *   all of them have;
+ * - Vite + React (`vite` and `react`), any other Vite app (vanilla, Vue, Svelte, Solid, Preact);
+ * - else plain HTML.
+ *
+ * Throws an `Error` naming the file for a package.json that is not JSON.
  */
 export function detectFramework(dir: string): Detection {
   const typescript = existsSync(join(dir, 'tsconfig.json'))
@@ -45,17 +74,40 @@ export function detectFramework(dir: string): Detection {
   }
   const install = installCommand(dir)
   const deps = new Set(['dependencies', 'devDependencies', 'peerDependencies'].flatMap((field) => Object.keys(Object(manifest?.[field]))))
+  const isDir = (path: string) => existsSync(join(dir, path)) && statSync(join(dir, path)).isDirectory()
+  const isFile = (path: string) => existsSync(join(dir, path)) && statSync(join(dir, path)).isFile()
+  const found = (framework: Framework, reason: string, more: Partial<Detection> = {}): Detection => ({ framework, reason, ...more, typescript, install })
+
   if (deps.has('next')) {
-    const isDir = (path: string) => existsSync(join(dir, path)) && statSync(join(dir, path)).isDirectory()
     const app = ['app', 'src/app'].find(isDir)
-    if (app) return { framework: 'next-app', reason: `next in package.json and an ${app}/ directory`, routerDir: app, typescript, install }
+    if (app) return found('next-app', `next in package.json and an ${app}/ directory`, { routerDir: app })
     const pages = ['pages', 'src/pages'].find(isDir)
-    if (pages) return { framework: 'next-pages', reason: `next in package.json and a ${pages}/ directory`, routerDir: pages, typescript, install }
+    if (pages) return found('next-pages', `next in package.json and a ${pages}/ directory`, { routerDir: pages })
   }
-  if (deps.has('vite') && deps.has('react')) return { framework: 'vite-react', reason: 'vite and react in package.json', typescript, install }
-  if (deps.has('vite')) return { framework: 'vite', reason: 'vite in package.json, without react', typescript, install }
-  const why = deps.has('next') ? 'next in package.json but no app/ or pages/ directory' : 'no next, nor vite, in package.json'
+  if (deps.has('nuxt')) {
+    return nuxtUsesAppDir(dir) ? found('nuxt', "nuxt in package.json and an app/ directory (Nuxt 4's layout)", { srcDir: 'app' }) : found('nuxt', 'nuxt in package.json')
+  }
+  if (deps.has('@sveltejs/kit')) {
+    const hooks = ['src/hooks.client.ts', 'src/hooks.client.js'].find(isFile)
+    return hooks ? found('sveltekit', `@sveltejs/kit in package.json and a ${hooks}`, { clientHooks: hooks }) : found('sveltekit', '@sveltejs/kit in package.json')
+  }
+  if (deps.has('astro')) return found('astro', 'astro in package.json')
+  if (deps.has('@remix-run/react')) return found('remix', '@remix-run/react in package.json')
+  if (deps.has('react-router') && deps.has('@react-router/dev')) return found('react-router', 'react-router and @react-router/dev in package.json')
+  if (deps.has('vite') && deps.has('react')) return found('vite-react', 'vite and react in package.json')
+  if (deps.has('vite')) return found('vite', 'vite in package.json, without react')
+  const why = deps.has('next') ? 'next in package.json but no app/ or pages/ directory' : 'none of the frameworks init knows in package.json'
   return { framework: 'html', reason: why, typescript }
+}
+
+/**
+ * Whether Nuxt takes `app/` for its source directory, as Nuxt 4 does when `app/` holds anything
+ * but the two files Nuxt 3 keeps there too (`spa-loading-template.html`, `router.options.ts`).
+ */
+function nuxtUsesAppDir(dir: string): boolean {
+  const app = join(dir, 'app')
+  if (!existsSync(app) || !statSync(app).isDirectory()) return false
+  return readdirSync(app).some((name) => name != 'spa-loading-template.html' && !name.startsWith('router.options'))
 }
 
 /** The lockfiles of the package managers, and each one's command to add the package. */

@@ -27,7 +27,10 @@ export const STUB = 'window.affitor=window.affitor||function(){(window.affitor.q
 /**
  * The snippet for a detected project. For plain HTML it is the script tag; for React projects a
  * small component wrapping `<AffitorProvider>` with the program's options, so that those live in
- * one new file and the app's own files change by two lines (shown in the first step).
+ * one new file and the app's own files change by two lines (shown in the first step); for the
+ * others the npm build's `init()`, where the framework runs code once in the browser: a Nuxt
+ * client plugin, SvelteKit's client hooks, an Astro component's bundled `<script>`, or a module
+ * the app's entry imports.
  */
 export function snippetFor(detection: Detection, options: SnippetOptions): Snippet {
   const ext = detection.typescript ? 'tsx' : 'jsx'
@@ -43,8 +46,64 @@ export function snippetFor(detection: Detection, options: SnippetOptions): Snipp
       const main = `src/main.${detection.typescript ? 'ts' : 'js'}`
       return {
         path: `src/affitor.${detection.typescript ? 'ts' : 'js'}`,
-        code: initModule(options, main),
+        code: initModule(options, `import this file first, in ${main}`),
         steps: [`In ${main}, import it first:\n\n  import './affitor'`, ...steps],
+      }
+    }
+    case 'nuxt': {
+      // Nuxt 4 looks for plugins/ in app/, Nuxt 3 at the root.
+      const path = `${detection.srcDir ? detection.srcDir + '/' : ''}plugins/affitor.client.${detection.typescript ? 'ts' : 'js'}`
+      return {
+        path,
+        code: nuxtPlugin(options),
+        steps: [`Nothing to register: Nuxt loads every file in ${path.replace(/[^/]+$/, '')} by itself, and one named .client only in the browser.`, ...steps],
+      }
+    }
+    case 'sveltekit': {
+      const hooks = `src/hooks.client.${detection.typescript ? 'ts' : 'js'}`
+      if (!detection.clientHooks) {
+        return {
+          path: hooks,
+          code: initModule(options, 'SvelteKit runs this file once, in the browser, when the app starts'),
+          steps: [`Nothing else to change: SvelteKit loads ${hooks} by itself, in the browser only.`, ...steps],
+        }
+      }
+      // The project's hooks are its own: a module of ours, which they import.
+      return {
+        path: `src/lib/affitor.${detection.typescript ? 'ts' : 'js'}`,
+        code: initModule(options, `import this file first, in ${detection.clientHooks}`),
+        steps: [`In ${detection.clientHooks}, import it first:\n\n  import '$lib/affitor'`, ...steps],
+      }
+    }
+    case 'astro':
+      return {
+        path: 'src/components/Affitor.astro',
+        code: astroComponent(options),
+        steps: [
+          `In your layout (src/layouts/Layout.astro in Astro's starters), render it in the <head>:\n\n` +
+            `  ---\n` +
+            `  import Affitor from '../components/Affitor.astro'\n` +
+            `  ---\n` +
+            `  <head>\n` +
+            `    <Affitor />\n` +
+            `  </head>`,
+          ...steps,
+        ],
+      }
+    case 'remix':
+    case 'react-router': {
+      const root = `app/root.${ext}`
+      return {
+        path: `app/affitor.${ext}`,
+        code: providerModule(detection, options, `wrap the outlet in it, in the root route (${root})`),
+        steps: [
+          `In ${root}, wrap the outlet in it (it renders on the server too; the tracker starts in the browser):\n\n` +
+            `  import { Affitor } from './affitor'\n\n` +
+            `  export default function App() {\n` +
+            `    return <Affitor><Outlet /></Affitor>\n` +
+            `  }`,
+          ...steps,
+        ],
       }
     }
     case 'vite-react': {
@@ -117,14 +176,52 @@ function providerModule(detection: Detection, { programId, apiBase }: SnippetOpt
   ].join('\n')
 }
 
-/** The npm build started once for the whole app, for a Vite app without React. */
-function initModule({ programId, apiBase }: SnippetOptions, main: string): string {
+/** The options of `init()`, as an object literal. */
+function initOptions({ programId, apiBase }: SnippetOptions): string {
+  // Both were checked for quotes by the argument parser.
+  return `{ programId: '${programId}'${apiBase ? `, apiBase: '${apiBase}'` : ''} }`
+}
+
+/** The npm build started once for the whole app: `how` says where it runs from. */
+function initModule(options: SnippetOptions, how: string): string {
   return [
     `import { init } from 'affitor-tracker'`,
     ``,
-    `// Tracks the visits from partners' links on every page: import this file first, in ${main}.`,
+    `// Tracks the visits from partners' links on every page: ${how}.`,
     `// Written by \`npx affitor-tracker init\`.`,
-    `init({ programId: '${programId}'${apiBase ? `, apiBase: '${apiBase}'` : ''} })`,
+    `init(${initOptions(options)})`,
+    ``,
+  ].join('\n')
+}
+
+/** A Nuxt plugin: `defineNuxtPlugin` is one of Nuxt's auto-imports. */
+function nuxtPlugin(options: SnippetOptions): string {
+  return [
+    `import { init } from 'affitor-tracker'`,
+    ``,
+    `// Tracks the visits from partners' links on every page: Nuxt runs a .client plugin once, in`,
+    `// the browser, when the app starts.`,
+    `// Written by \`npx affitor-tracker init\`.`,
+    `export default defineNuxtPlugin(() => {`,
+    `  init(${initOptions(options)})`,
+    `})`,
+    ``,
+  ].join('\n')
+}
+
+/** An Astro component whose `<script>` Astro bundles (imports resolved) and adds once to each page that renders it. */
+function astroComponent(options: SnippetOptions): string {
+  return [
+    `---`,
+    `// Tracks the visits from partners' links on every page: render <Affitor /> in your layout's <head>.`,
+    `// Astro bundles the script below and adds it once to each page, however often it is rendered.`,
+    `// Written by \`npx affitor-tracker init\`.`,
+    `---`,
+    `<script>`,
+    `  import { init } from 'affitor-tracker'`,
+    ``,
+    `  init(${initOptions(options)})`,
+    `</script>`,
     ``,
   ].join('\n')
 }
@@ -134,7 +231,9 @@ function signupStep({ framework }: Detection): string {
   if (framework == 'html') {
     return intro + `  // Through the stub: works before and after the tracker has loaded.\n  affitor('signup', user.id, user.email)`
   }
-  if (framework == 'vite') return intro + `  import { signup } from 'affitor-tracker'\n\n  await signup(user.id, user.email)`
+  if (framework == 'vite' || framework == 'nuxt' || framework == 'sveltekit' || framework == 'astro') {
+    return intro + `  import { signup } from 'affitor-tracker'\n\n  await signup(user.id, user.email)`
+  }
   return intro + `  import { useAffitor } from 'affitor-tracker/react'\n\n  const { signup } = useAffitor()\n  await signup(user.id, user.email)`
 }
 

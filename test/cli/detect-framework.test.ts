@@ -11,10 +11,10 @@ describe('detectFramework', () => {
     expect(detectFramework(makeProject({ 'index.html': '<h1>Hi</h1>' }))).toEqual({ framework: 'html', reason: 'no package.json', typescript: false })
   })
 
-  it('takes a package.json without next or vite for plain HTML', () => {
-    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.express })).framework).toBe('html')
+  it('takes a package.json without a framework it knows for plain HTML', () => {
     expect(detectFramework(makeProject({ 'package.json': { dependencies: { react: '1' } } })).framework).toBe('html')
-    expect(detectFramework(makeProject({ 'package.json': {} })).reason).toBe('no next, nor vite, in package.json')
+    expect(detectFramework(makeProject({ 'package.json': { dependencies: { 'react-router': '7' } } })).framework).toBe('html')
+    expect(detectFramework(makeProject({ 'package.json': {} })).reason).toBe('none of the frameworks init knows in package.json')
   })
 
   it('detects a Vite app without React (vanilla, Vue, Svelte, Solid, Preact) as Vite', () => {
@@ -64,6 +64,67 @@ describe('detectFramework', () => {
       reason: 'next in package.json but no app/ or pages/ directory',
       typescript: false,
     })
+  })
+
+  it('detects Nuxt, its plugins at the root (Nuxt 3) or in app/ when app/ holds the app (Nuxt 4)', () => {
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.nuxt, 'app.vue': '', 'tsconfig.json': '{}' }))).toEqual({
+      framework: 'nuxt',
+      reason: 'nuxt in package.json',
+      typescript: true,
+      install: 'npm install affitor-tracker',
+    })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.nuxt, 'app/app.vue': '' }))).toEqual({
+      framework: 'nuxt',
+      reason: "nuxt in package.json and an app/ directory (Nuxt 4's layout)",
+      srcDir: 'app',
+      typescript: false,
+      install: 'npm install affitor-tracker',
+    })
+    // The two files Nuxt 3 reads from app/ do not make it the source directory.
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.nuxt, 'app/router.options.ts': '', 'app/spa-loading-template.html': '' })).srcDir).toBeUndefined()
+    // With vite listed too, still Nuxt.
+    expect(detectFramework(makeProject({ 'package.json': { ...MANIFESTS.nuxt, devDependencies: { vite: '7' } } })).framework).toBe('nuxt')
+  })
+
+  it('detects SvelteKit before Vite, which it has, and finds its own client hooks', () => {
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.sveltekit, 'tsconfig.json': '{}' }))).toEqual({
+      framework: 'sveltekit',
+      reason: '@sveltejs/kit in package.json',
+      typescript: true,
+      install: 'npm install affitor-tracker',
+    })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.sveltekit, 'src/hooks.client.js': 'export function handleError() {}' }))).toMatchObject({
+      framework: 'sveltekit',
+      reason: '@sveltejs/kit in package.json and a src/hooks.client.js',
+      clientHooks: 'src/hooks.client.js',
+    })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.sveltekit, 'src/hooks.client.ts/': '' })).clientHooks).toBeUndefined()
+  })
+
+  it('detects Astro before Vite and Vite + React, which an Astro site with the React integration has', () => {
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.astro }))).toEqual({ framework: 'astro', reason: 'astro in package.json', typescript: false, install: 'npm install affitor-tracker' })
+    const withReact = { ...MANIFESTS.astro, dependencies: { ...MANIFESTS.astro.dependencies, '@astrojs/react': '^4.4.0', react: '^19.2.0', 'react-dom': '^19.2.0', vite: '^7.0.0' } }
+    expect(detectFramework(makeProject({ 'package.json': withReact })).framework).toBe('astro')
+  })
+
+  it('detects Remix from @remix-run/react, before Vite + React, which it has', () => {
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.remix, 'app/root.tsx': '', 'tsconfig.json': '{}', 'pnpm-lock.yaml': '' }))).toEqual({
+      framework: 'remix',
+      reason: '@remix-run/react in package.json',
+      typescript: true,
+      install: 'pnpm add affitor-tracker',
+    })
+  })
+
+  it("detects React Router's framework mode from react-router with @react-router/dev, and leaves its library mode to Vite + React", () => {
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.reactRouter, 'app/root.tsx': '' }))).toEqual({
+      framework: 'react-router',
+      reason: 'react-router and @react-router/dev in package.json',
+      typescript: false,
+      install: 'npm install affitor-tracker',
+    })
+    const library = { ...MANIFESTS.vite, dependencies: { ...MANIFESTS.vite.dependencies, 'react-router': '^7.10.0' } }
+    expect(detectFramework(makeProject({ 'package.json': library })).framework).toBe('vite-react')
   })
 
   it('throws an Error naming a package.json that is not JSON', () => {

@@ -53,6 +53,30 @@ describe('init', () => {
     expect(run.out).toContain("  import { signup } from 'affitor-tracker'")
   })
 
+  it('runs in a fresh project of each framework: install command first, then its file pointed at --api-base, written with --write', async () => {
+    const local = 'http://localhost:4700'
+    const init = `init({ programId: '7', apiBase: '${local}' })`
+    const provider = `<AffitorProvider programId="7" apiBase="${local}">{children}</AffitorProvider>`
+    const cases = [
+      [{ 'package.json': MANIFESTS.nuxt, 'app/app.vue': '', 'tsconfig.json': '{}' }, "Nuxt: nuxt in package.json and an app/ directory (Nuxt 4's layout)", 'app/plugins/affitor.client.ts', init],
+      [{ 'package.json': MANIFESTS.sveltekit, 'tsconfig.json': '{}' }, 'SvelteKit: @sveltejs/kit in package.json', 'src/hooks.client.ts', init],
+      [{ 'package.json': MANIFESTS.astro, 'src/pages/index.astro': '' }, 'Astro: astro in package.json', 'src/components/Affitor.astro', init],
+      [{ 'package.json': MANIFESTS.remix, 'app/root.tsx': '', 'tsconfig.json': '{}' }, 'Remix: @remix-run/react in package.json', 'app/affitor.tsx', provider],
+      [{ 'package.json': MANIFESTS.reactRouter, 'app/root.jsx': '' }, 'React Router (framework mode): react-router and @react-router/dev in package.json', 'app/affitor.jsx', provider],
+    ] as const
+    for (const [files, detected, path, line] of cases) {
+      const dir = makeProject(files)
+      const printed = fakeIo()
+      expect(await runInit(options(dir, { apiBase: local }), printed.io)).toBe(0)
+      expect(printed.out.startsWith(`Detected ${detected}.\n\nInstall the package:\n\n  npm install affitor-tracker\n\nAdd it as ${path}:\n\n`), printed.out).toBe(true)
+      expect(printed.out).toContain(`${line}\n`)
+      expect(printed.out).toContain('\n3. On your backend')
+      const written = fakeIo()
+      expect(await runInit(options(dir, { apiBase: local, write: true }), written.io)).toBe(0)
+      expect(readFileSync(join(dir, path), 'utf8')).toContain(line)
+    }
+  })
+
   it('writes a new file with --write, creating its directory', async () => {
     const dir = makeProject({ 'package.json': MANIFESTS.vite })
     const run = fakeIo()
