@@ -44,6 +44,8 @@ export interface ChainCustomer {
   created_at: string
   /** The click the lead came with or had attached, `null` for none. */
   click_id: string | null
+  /** That click's partner, `null` for none. */
+  partner_code: string | null
 }
 
 /** A sale as a chain shows it. */
@@ -118,6 +120,7 @@ export function buildChains(state: Readonly<State>): Chain[] {
       email: lead.email,
       created_at: lead.created_at,
       click_id: lead.click_id,
+      partner_code: lead.partner_code,
     })
   }
   const commissions = new Map(state.commissions.map((commission) => [commission.id, commission]))
@@ -153,4 +156,102 @@ export function buildChains(state: Readonly<State>): Chain[] {
     if (owner && refund.created_at > owner.updated_at) owner.updated_at = refund.created_at
   }
   return [...chains.values()].sort((a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : 0))
+}
+
+/** What the live page's filter keeps: the chains of one partner, of one customer, or both. */
+export interface ChainFilter {
+  /** A partner code, matched regardless of case, as the codes of partner links are. */
+  partner?: string
+  /** A `customer_key`, matched exactly. */
+  customer?: string
+}
+
+/**
+ * The filter a query string asks for: `?partner=DEMO&customer=user_42`. Values are trimmed;
+ * an empty one filters nothing.
+ */
+export function chainFilter(params: URLSearchParams): ChainFilter {
+  const filter: ChainFilter = {}
+  const partner = (params.get('partner') || '').trim()
+  const customer = (params.get('customer') || '').trim()
+  if (partner) filter.partner = partner
+  if (customer) filter.customer = customer
+  return filter
+}
+
+const samePartner = (code: string | null, filter: string) => code !== null && code.toLowerCase() == filter.toLowerCase()
+
+/**
+ * The chains `filter` keeps, whole: a chain of the partner is one with a click, lead or sale of
+ * that partner; a chain of the customer is one with a lead or sale of that `customer_key`.
+ */
+export function filterChains(chains: readonly Chain[], filter: ChainFilter): Chain[] {
+  const { partner, customer } = filter
+  return chains.filter(
+    (chain) =>
+      (partner === undefined || [...chain.clicks, ...chain.customers, ...chain.sales].some((entry) => samePartner(entry.partner_code, partner))) &&
+      (customer === undefined || [...chain.customers, ...chain.sales].some((entry) => entry.customer_key === customer)),
+  )
+}
+
+/** Amounts in cents by currency code (`{"USD": 4900}`): sales may come in several currencies. */
+export type Amounts = Record<string, number>
+
+/** What one partner brought, refunds taken off. */
+export interface PartnerTotals {
+  /** `null` for what no partner is credited with: leads without a click, sales not attributed. */
+  partner_code: string | null
+  clicks: number
+  leads: number
+  /** The sales attributed to the partner (for `null`, the sales not attributed). */
+  sales: number
+  /** How many of those sales were refunded, in full or in part. */
+  refunded_sales: number
+  /** The sales' amounts less what was refunded. */
+  revenue_cents: Amounts
+  /** What was refunded of those sales. */
+  refunded_cents: Amounts
+  /** The partner's commissions less what refunds reversed. */
+  commission_cents: Amounts
+  /** What refunds reversed of those commissions. */
+  commission_reversed_cents: Amounts
+}
+
+/**
+ * Totals per partner over `chains`, partners in alphabetical order and `null` (nothing
+ * attributed) last. With a partner `filter`, that partner's row only.
+ */
+export function partnerTotals(chains: readonly Chain[], filter: ChainFilter = {}): PartnerTotals[] {
+  const rows = new Map<string | null, PartnerTotals>()
+  const row = (code: string | null): PartnerTotals => {
+    let found = rows.get(code)
+    if (!found) {
+      const amounts = () => Object.create(null) as Amounts
+      found = { partner_code: code, clicks: 0, leads: 0, sales: 0, refunded_sales: 0, revenue_cents: amounts(), refunded_cents: amounts(), commission_cents: amounts(), commission_reversed_cents: amounts() }
+      rows.set(code, found)
+    }
+    return found
+  }
+  const add = (amounts: Amounts, currency: string, cents: number) => {
+    amounts[currency] = (amounts[currency] || 0) + cents
+  }
+  for (const chain of chains) {
+    for (const click of chain.clicks) row(click.partner_code).clicks++
+    for (const customer of chain.customers) row(customer.partner_code).leads++
+    for (const sale of chain.sales) {
+      const totals = row(sale.attributed ? sale.partner_code : null)
+      totals.sales++
+      if (sale.refunded_cents) totals.refunded_sales++
+      add(totals.revenue_cents, sale.currency, sale.amount_cents - sale.refunded_cents)
+      add(totals.refunded_cents, sale.currency, sale.refunded_cents)
+      if (sale.attributed) {
+        add(totals.commission_cents, sale.currency, sale.commission_cents - sale.commission_reversed_cents)
+        add(totals.commission_reversed_cents, sale.currency, sale.commission_reversed_cents)
+      }
+    }
+  }
+  const { partner } = filter
+  return [...rows.values()]
+    .filter((totals) => partner === undefined || samePartner(totals.partner_code, partner))
+    .sort((a, b) => (a.partner_code === null ? 1 : b.partner_code === null ? -1 : a.partner_code < b.partner_code ? -1 : a.partner_code > b.partner_code ? 1 : 0))
 }

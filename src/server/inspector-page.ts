@@ -1,8 +1,12 @@
 /*
  * The live page at /__affitor/: one self-contained HTML document (no external assets) that
- * polls ./chains every second and draws each chain click → lead → sale. Every recorded value
- * reaches the page as data and enters it through text nodes only, never as markup.
+ * polls ./chains every second and draws the totals per partner and each chain click → lead →
+ * sale. Every recorded value reaches the page as data and enters it through text nodes only,
+ * never as markup. The filter form is the one part written on the server: its values are
+ * escaped into the HTML, and it works as a plain GET form (?partner=…&customer=…).
  */
+
+import type { ChainFilter } from './inspection'
 
 const STYLE = `
 :root { color-scheme: light dark; --bg: #f6f7f9; --card: #fff; --line: #e3e6eb; --text: #1d2330; --muted: #677085;
@@ -17,7 +21,14 @@ h1 { font-size: 17px; margin: 0; }
 #status::before { content: "●"; margin-right: 6px; }
 #status.live::before { color: var(--ok); }
 #status.offline::before { color: var(--refund); }
-button { margin-left: auto; font: inherit; padding: 4px 12px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--text); cursor: pointer; }
+button { font: inherit; padding: 4px 12px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--text); cursor: pointer; }
+#reset { margin-left: auto; }
+a { color: var(--accent); }
+.filter { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; padding: 10px 24px 12px; border-bottom: 1px solid var(--line); background: var(--card); }
+.filter label { display: grid; gap: 2px; flex: 0 1 15em; min-width: 0; font-size: 12px; color: var(--muted); }
+.filter input { font: inherit; font-size: 14px; width: 100%; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--text); }
+.echo { flex-basis: 100%; margin: 0; color: var(--muted); overflow-wrap: anywhere; }
+.echo q { color: var(--text); font-weight: 600; }
 main { padding: 20px 24px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 14px; max-width: 1200px; }
 .empty { color: var(--muted); padding: 32px; text-align: center; border: 1px dashed var(--line); border-radius: 10px; }
 .chain { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; }
@@ -40,13 +51,31 @@ li .line { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: baseline; 
 .tag { color: var(--accent); font-size: 12px; }
 time, .small { color: var(--muted); font-size: 12px; }
 .amount { font-weight: 600; font-variant-numeric: tabular-nums; }
-@media (max-width: 760px) { .steps { grid-template-columns: minmax(0, 1fr); } .column + .column::before { content: none; } main, header { padding-left: 12px; padding-right: 12px; } }
+#totals:empty { display: none; }
+.totals { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; }
+.totals h2 { font-size: 14px; margin: 0 0 6px; }
+table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 10px; text-align: right; vertical-align: top; border-top: 1px solid var(--line); overflow-wrap: anywhere; }
+th:first-child, td:first-child { text-align: left; padding-left: 0; }
+th { border-top: 0; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
+@media (max-width: 760px) {
+  .steps { grid-template-columns: minmax(0, 1fr); } .column + .column::before { content: none; }
+  main, header, .filter { padding-left: 12px; padding-right: 12px; }
+  thead { display: none; }
+  table, tbody, td { display: block; }
+  tr { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 4px 12px; padding: 8px 0; border-top: 1px solid var(--line); }
+  td { padding: 0; border: 0; text-align: left; }
+  td:first-child { grid-column: 1 / -1; font-size: 15px; }
+  td + td::before { content: attr(data-label); display: block; font-size: 11px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
+}
 `
 
 const SCRIPT = `
 (function () {
   'use strict';
   var root = document.getElementById('chains');
+  var totalsRoot = document.getElementById('totals');
+  var form = document.getElementById('filter');
   var status = document.getElementById('status');
   var clock = document.getElementById('clock');
   var last = null;
@@ -74,6 +103,21 @@ const SCRIPT = `
     } catch (error) {
       return (cents / 100).toFixed(2) + ' ' + currency;
     }
+  }
+  function link(href, text) {
+    var node = h('a', null, [text]);
+    node.href = href;
+    return node;
+  }
+  function cell(label, children) {
+    var node = h('td', null, children);
+    node.setAttribute('data-label', label);
+    return node;
+  }
+  // Amounts by currency as one string; with all false, the zero ones are left out.
+  function amounts(byCurrency, all) {
+    return Object.keys(byCurrency).sort().filter(function (currency) { return all || byCurrency[currency]; })
+      .map(function (currency) { return money(byCurrency[currency], currency); }).join(' + ');
   }
   function list(items, draw, empty) {
     return items.length ? h('ul', null, items.map(draw)) : h('p', 'none', [empty]);
@@ -116,7 +160,11 @@ const SCRIPT = `
     var keys = chain.customers.concat(chain.sales).map(function (entry) { return entry.customer_key; }).filter(function (key, i, all) {
       return key !== null && all.indexOf(key) === i;
     });
-    var title = keys.length ? keys.join(', ') : chain.clicks.length ? 'Visitor (no signup yet)' : 'Unknown customer';
+    var title = keys.length
+      ? h('span', null, keys.map(function (key, i) {
+          return h('span', null, [i ? ', ' : null, key === filter.customer ? key : link('?customer=' + encodeURIComponent(key), key)]);
+        }))
+      : chain.clicks.length ? 'Visitor (no signup yet)' : 'Unknown customer';
     return h('section', 'chain', [
       h('h2', null, [title, h('span', 'meta', ['program ' + chain.program_id + ' · ' + chain.id])]),
       h('div', 'steps', [
@@ -126,17 +174,63 @@ const SCRIPT = `
       ])
     ]);
   }
-  function render(chains) {
+  function drawTotals(totals) {
+    var rows = totals.map(function (row) {
+      var partner = row.partner_code === null ? h('span', 'none', ['not attributed'])
+        : filter.partner ? h('strong', null, [row.partner_code]) : link('?partner=' + encodeURIComponent(row.partner_code), row.partner_code);
+      var refunded = amounts(row.refunded_cents);
+      var reversed = amounts(row.commission_reversed_cents);
+      return h('tr', null, [
+        cell('Partner', [partner]),
+        cell('Clicks', [row.clicks]),
+        cell('Leads', [row.leads]),
+        cell('Sales', [row.sales, row.refunded_sales ? h('div', 'small', [row.refunded_sales + ' refunded']) : null]),
+        cell('Revenue', [h('span', 'amount', [amounts(row.revenue_cents, true) || '–']), refunded ? h('div', 'small', ['after ' + refunded + ' refunded']) : null]),
+        cell('Commission', [h('span', 'amount', [amounts(row.commission_cents, true) || '–']), reversed ? h('div', 'small', ['after ' + reversed + ' reversed']) : null])
+      ]);
+    });
+    return h('section', 'totals', [
+      h('h2', null, ['Totals per partner']),
+      h('table', null, [
+        h('thead', null, [h('tr', null, ['Partner', 'Clicks', 'Leads', 'Sales', 'Revenue', 'Commission'].map(function (name) { return h('th', null, [name]); }))]),
+        h('tbody', null, rows)
+      ])
+    ]);
+  }
+  function render(data) {
+    totalsRoot.textContent = '';
     root.textContent = '';
-    if (!chains.length) {
-      root.appendChild(h('p', 'empty', ['Nothing recorded yet. Open a page of your site with ?aff=DEMO to record a click.']));
+    if (data.totals.length) totalsRoot.appendChild(drawTotals(data.totals));
+    if (!data.chains.length) {
+      root.appendChild(h('p', 'empty', [filter.partner || filter.customer
+        ? 'Nothing recorded for this filter yet.'
+        : 'Nothing recorded yet. Open a page of your site with ?aff=DEMO to record a click.']));
       return;
     }
-    chains.forEach(function (chain) { root.appendChild(drawChain(chain)); });
+    data.chains.forEach(function (chain) { root.appendChild(drawChain(chain)); });
   }
 
+  // The filter the address asks for, sent on to ./chains as it is.
+  var filter = {};
+  var query = new URLSearchParams();
+  var asked = new URLSearchParams(location.search);
+  ['partner', 'customer'].forEach(function (name) {
+    var value = (asked.get(name) || '').trim();
+    if (value) query.set(name, (filter[name] = value));
+  });
+  var source = 'chains' + (String(query) ? '?' + query : '');
+  // Empty fields stay out of the address: ?partner=DEMO rather than ?partner=DEMO&customer=.
+  form.addEventListener('submit', function () {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name) field.disabled = !(field.value = field.value.trim());
+    });
+  });
+  addEventListener('pageshow', function () {
+    Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+  });
+
   function poll() {
-    fetch('chains', { cache: 'no-store' })
+    fetch(source, { cache: 'no-store' })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         status.className = 'meta live';
@@ -144,10 +238,10 @@ const SCRIPT = `
         var days = data.clock_offset_ms / 86400000;
         clock.textContent = 'server time ' + String(data.now).replace('T', ' ').slice(0, 19) + ' UTC' +
           (data.clock_offset_ms ? ' (test clock ' + (days > 0 ? '+' : '') + days.toFixed(2) + ' days)' : '');
-        var key = JSON.stringify(data.chains);
+        var key = JSON.stringify([data.totals, data.chains]);
         if (key !== last) {
           last = key;
-          render(data.chains);
+          render(data);
         }
       })
       .catch(function () {
@@ -164,11 +258,34 @@ const SCRIPT = `
 })();
 `
 
+/** What the live page is drawn for: the filter asked for, the partner codes it suggests. */
+export interface InspectorPageOptions {
+  filter?: ChainFilter
+  partners?: readonly string[]
+}
+
+/** `value` with the characters that mean something in HTML text and quoted attributes escaped. */
+export const escapeHtml = (value: string): string =>
+  value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!)
+
+/** The filter form, filled in with `filter`, and a line saying what it shows. */
+function filterForm({ filter = {}, partners = [] }: InspectorPageOptions): string {
+  const { partner, customer } = filter
+  const asked = [partner !== undefined && `partner <q>${escapeHtml(partner)}</q>`, customer !== undefined && `customer <q>${escapeHtml(customer)}</q>`].filter(Boolean)
+  return `<form id="filter" class="filter" method="get" action="./" role="search">
+<label>Partner <input name="partner" value="${escapeHtml(partner ?? '')}" list="partner-codes" placeholder="any partner" autocomplete="off"></label>
+<datalist id="partner-codes">${partners.map((code) => `<option value="${escapeHtml(code)}"></option>`).join('')}</datalist>
+<label>Customer <input name="customer" value="${escapeHtml(customer ?? '')}" placeholder="any customer key" autocomplete="off"></label>
+<button type="submit">Filter</button>
+${asked.length ? `<p class="echo">Showing the chains of ${asked.join(' and ')}. <a href="./">Show all</a></p>
+` : ''}</form>`
+}
+
 /**
  * The inspector page's HTML. `nonce` allows its one inline script and style under the page's
- * Content-Security-Policy ({@link inspectorPolicy}).
+ * Content-Security-Policy ({@link inspectorPolicy}); `options.filter` fills in the filter form.
  */
-export function inspectorPage(nonce: string): string {
+export function inspectorPage(nonce: string, options: InspectorPageOptions = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -184,13 +301,21 @@ export function inspectorPage(nonce: string): string {
 <span id="clock" class="meta"></span>
 <button id="reset" type="button">Reset to seed</button>
 </header>
-<main id="chains" aria-live="polite"></main>
+${filterForm(options)}
+<main>
+<noscript><p class="empty">This page draws what was recorded with JavaScript. Without it, read the same as JSON: <a href="chains">./chains</a>.</p></noscript>
+<div id="totals"></div>
+<div id="chains" aria-live="polite"></div>
+</main>
 <script nonce="${nonce}">${SCRIPT}</script>
 </body>
 </html>
 `
 }
 
-/** The page's Content-Security-Policy: its own inline script and style, requests to itself only. */
+/**
+ * The page's Content-Security-Policy: its own inline script and style, requests to itself
+ * only, and its filter form submitted to itself.
+ */
 export const inspectorPolicy = (nonce: string): string =>
-  `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`
+  `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`

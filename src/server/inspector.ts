@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { DAY_MS } from './attribution-rules'
 import { badRequest, HttpError, type Context, type Route } from './http'
-import { buildChains, EVENT_TYPES, listEvents, type EventType } from './inspection'
+import { buildChains, chainFilter, EVENT_TYPES, filterChains, listEvents, partnerTotals, type EventType } from './inspection'
 import { inspectorPage, inspectorPolicy } from './inspector-page'
 
-/** `GET /__affitor/`: the live page. */
-export const inspectorPageRoute: Route = ({ res }) => {
+/** `GET /__affitor/?partner=DEMO&customer=user_42`: the live page, its filter filled in. */
+export const inspectorPageRoute: Route = ({ res, url, store }) => {
   const nonce = randomBytes(16).toString('base64')
-  const html = inspectorPage(nonce)
+  const partners = [...new Set(store.programs.flatMap((program) => program.partners.map((partner) => partner.code)))]
+  const html = inspectorPage(nonce, { filter: chainFilter(url.searchParams), partners })
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': String(Buffer.byteLength(html)),
@@ -26,16 +27,25 @@ export const eventsRoute: Route = ({ url, store }) => {
   return { status: 200, body: { events: listEvents(store.state, type as EventType | undefined) } }
 }
 
-/** `GET /__affitor/chains`: what the live page draws, with the server time. */
-export const chainsRoute: Route = ({ store, clock }) => ({
-  status: 200,
-  body: {
-    now: new Date(clock.now()).toISOString(),
-    clock_offset_ms: clock.offset,
-    programs: store.programs.map(({ id, name }) => ({ id, name })),
-    chains: buildChains(store.state),
-  },
-})
+/**
+ * `GET /__affitor/chains?partner=DEMO&customer=user_42`: what the live page draws, with the
+ * server time: the chains the filter keeps (all without one) and the totals per partner over them.
+ */
+export const chainsRoute: Route = ({ url, store, clock }) => {
+  const filter = chainFilter(url.searchParams)
+  const chains = filterChains(buildChains(store.state), filter)
+  return {
+    status: 200,
+    body: {
+      now: new Date(clock.now()).toISOString(),
+      clock_offset_ms: clock.offset,
+      programs: store.programs.map(({ id, name }) => ({ id, name })),
+      filter: { partner: filter.partner ?? null, customer: filter.customer ?? null },
+      totals: partnerTotals(chains, filter),
+      chains,
+    },
+  }
+}
 
 /** `POST /__affitor/reset`: forgets everything recorded and puts the clock back. */
 export const resetRoute: Route = (ctx) => {

@@ -9,10 +9,10 @@ afterEach(closeServers)
 const HOSTILE = '<img src=x onerror="window.pwned=1">'
 
 /** Opens the live page in happy-dom with scripts on; answers its document and a way to close it. */
-async function openPage(server: TestServer) {
+async function openPage(server: TestServer, path = '/__affitor/') {
   const browser = new Browser({ settings: { enableJavaScriptEvaluation: true } })
   const page = browser.newPage()
-  await page.goto(server.url + '/__affitor/')
+  await page.goto(server.url + path)
   // happy-dom's own Document type, read through the standard one.
   return { window: page.mainFrame.window as any, document: page.mainFrame.document as unknown as Document, close: () => browser.close() }
 }
@@ -20,6 +20,13 @@ async function openPage(server: TestServer) {
 async function waitForText(document: Document, text: string) {
   for (let i = 0; i < 100 && !document.body.textContent!.includes(text); i++) await new Promise((resolve) => setTimeout(resolve, 50))
   expect(document.body.textContent).toContain(text)
+}
+
+/** Waits for `text` in what the script drew (the body's text holds the script's own strings too). */
+async function waitForDrawn(document: Document, text: string) {
+  const drawn = () => document.getElementById('totals')!.textContent! + document.getElementById('chains')!.textContent!
+  for (let i = 0; i < 100 && !drawn().includes(text); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  expect(drawn()).toContain(text)
 }
 
 describe('the live page', () => {
@@ -63,6 +70,71 @@ describe('the live page', () => {
       await page.close()
     }
   })
+
+  it('draws the totals per partner with refunds taken off, each partner and customer a link to its filter', async () => {
+    const server = await startTestServer()
+    const { click_id } = (await server.click('P1')).body
+    await server.lead({ customer_key: 'user_1', click_id })
+    await server.sale({ transaction_id: 'order_1', amount_cents: 4_900, customer_key: 'user_1' })
+    await server.sale({ transaction_id: 'order_2', amount_cents: 1_900, customer_key: 'user_1' })
+    await server.refund({ transaction_id: 'order_1' })
+    await server.sale({ transaction_id: 'walk_in', amount_cents: 100, customer_key: 'stranger' })
+    const page = await openPage(server)
+    try {
+      await waitForDrawn(page.document, 'Totals per partner')
+      const rows = [...page.document.querySelectorAll('#totals tbody tr')].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent))
+      expect(rows).toEqual([
+        ['P1', '1', '1', '21 refunded', '$19.00after $49.00 refunded', '$5.70after $14.70 reversed'],
+        ['not attributed', '0', '0', '1', '$1.00', '–'],
+      ])
+      expect(page.document.querySelector('#totals a')!.getAttribute('href')).toBe('?partner=P1')
+      expect([...page.document.querySelectorAll('.chain h2 a')].map((a) => a.getAttribute('href'))).toEqual(['?customer=stranger', '?customer=user_1'])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('draws only the chains its address asks for: ?customer=… and ?partner=…', async () => {
+    const server = await startTestServer()
+    for (const [code, customer] of [['P1', 'ada'], ['P2', 'bob']]) {
+      const { click_id } = (await server.click(code)).body
+      await server.lead({ customer_key: customer, click_id })
+      await server.sale({ transaction_id: `order_${customer}`, amount_cents: 1_000, customer_key: customer })
+    }
+    for (const [query, shown, hidden] of [['?customer=bob', 'bob', 'ada'], ['?partner=p1', 'ada', 'bob']]) {
+      const page = await openPage(server, `/__affitor/${query}`)
+      try {
+        await waitForDrawn(page.document, `order_${shown}`)
+        expect(page.document.querySelector('main')!.textContent).not.toContain(hidden)
+        expect(page.document.querySelectorAll('#totals tbody tr')).toHaveLength(1)
+      } finally {
+        await page.close()
+      }
+    }
+    const page = await openPage(server, '/__affitor/?partner=P1&customer=bob')
+    try {
+      await waitForDrawn(page.document, 'Nothing recorded for this filter yet.')
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('echoes a hostile filter as text in the form and the page, never as markup', async () => {
+    const server = await startTestServer()
+    const customer = `"><script>window.pwned=2</script>`
+    const page = await openPage(server, `/__affitor/?partner=${encodeURIComponent(HOSTILE)}&customer=${encodeURIComponent(customer)}`)
+    try {
+      await waitForDrawn(page.document, 'Nothing recorded for this filter yet.')
+      const field = (name: string) => page.document.querySelector<HTMLInputElement>(`input[name=${name}]`)!.value
+      expect([field('partner'), field('customer')]).toEqual([HOSTILE, customer])
+      expect(page.document.querySelector('.echo')!.textContent).toBe(`Showing the chains of partner ${HOSTILE} and customer ${customer}. Show all`)
+      expect(page.document.querySelectorAll('img')).toHaveLength(0)
+      expect(page.document.querySelectorAll('script')).toHaveLength(1)
+      expect(page.window.pwned).toBeUndefined()
+    } finally {
+      await page.close()
+    }
+  })
 })
 
 describe('inspectorPage', () => {
@@ -72,8 +144,26 @@ describe('inspectorPage', () => {
     expect(html).toContain('<script nonce="n0nce">')
     expect(html).toContain('<style nonce="n0nce">')
     expect(inspectorPolicy('n0nce')).toBe(
-      "default-src 'none'; script-src 'nonce-n0nce'; style-src 'nonce-n0nce'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'nonce-n0nce'; style-src 'nonce-n0nce'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     )
+  })
+
+  it('fills the filter form in with the values asked for, escaped, and suggests the partner codes', () => {
+    const html = inspectorPage('n', { filter: { partner: HOSTILE, customer: `'"><script>x</script>&amp;` }, partners: ['DEMO', '"><b>P'] })
+    const escapedPartner = '&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;'
+    const escapedCustomer = '&#39;&quot;&gt;&lt;script&gt;x&lt;/script&gt;&amp;amp;'
+    expect(html).toContain(`<input name="partner" value="${escapedPartner}"`)
+    expect(html).toContain(`<input name="customer" value="${escapedCustomer}"`)
+    expect(html).toContain(`Showing the chains of partner <q>${escapedPartner}</q> and customer <q>${escapedCustomer}</q>. <a href="./">Show all</a>`)
+    expect(html).toContain('<option value="DEMO"></option><option value="&quot;&gt;&lt;b&gt;P"></option>')
+    expect(html.match(/<script/g)).toHaveLength(1)
+    expect(html).not.toMatch(/<img|<b>/)
+  })
+
+  it('says nothing about a filter when none is asked for', () => {
+    const html = inspectorPage('n')
+    expect(html).toContain('<input name="partner" value=""')
+    expect(html).not.toContain('Showing the chains')
   })
 
   it('writes recorded values through text nodes only', () => {
