@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures'
 
 // What a newcomer does after `npm run demo`: land through a partner link, sign up, pay,
-// subscribe, renew, and watch the chain fill the live page without reloading it.
+// subscribe, renew, refund, and watch the chain fill the live page without reloading it.
 
 test('walking through the example site fills the live page with an attributed chain', async ({ page, context, demo }) => {
   const live = await context.newPage()
@@ -20,17 +20,23 @@ test('walking through the example site fills the live page with an attributed ch
   await expect(page.locator('#log')).toContainText('checkout.session.completed')
   await page.click('#renew')
   await expect(page.locator('#log')).toContainText('invoice.paid')
+  await page.click('#refund')
+  await expect(page.locator('#log')).toContainText('"status": "reversed"')
 
   const sales = await demo.events('sale')
-  expect(sales.map((sale) => [sale.attributed, sale.partner_code, sale.amount_cents])).toEqual([
-    [true, 'DEMO', 4_900],
-    [true, 'DEMO', 1_900],
-    [true, 'DEMO', 1_900],
+  expect(sales.map((sale) => [sale.attributed, sale.partner_code, sale.amount_cents, sale.refund_state])).toEqual([
+    [true, 'DEMO', 4_900, 'full'],
+    [true, 'DEMO', 1_900, 'none'],
+    [true, 'DEMO', 1_900, 'none'],
   ])
-  // The live page updated by itself: the customer, the partner and the sales are on it.
-  await expect(live.locator('body')).toContainText('user_1')
-  await expect(live.locator('body')).toContainText('$49.00')
+  expect(await demo.events('refund')).toMatchObject([{ transaction_id: sales[0].transaction_id, amount_cents: 4_900, status: 'reversed', commission_reversed_cents: 1_470 }])
+  // The live page updated by itself: the customer, the partner and the sales are on it, the
+  // first sale refunded and its commission reversed.
+  await expect(live.locator('#chains')).toContainText('user_1')
+  await expect(live.locator('#chains')).toContainText('$49.00')
   await expect(live.getByText('attributed to DEMO')).toHaveCount(3)
+  await expect(live.locator('#chains .badge.refund')).toHaveText(['refunded'])
+  await expect(live.locator('#chains')).toContainText('commission $0.00 ($14.70 reversed)')
 })
 
 test('the live page fits a phone: long ids, emails and URLs wrap, nothing scrolls sideways', async ({ page, demo }) => {

@@ -5,12 +5,16 @@
  *   `affitor.signup(user.id, email)`, so the lead carries the same id the sale will.
  * - `POST /api/buy {user_id}` charges the user (pretend) and reports the sale to the tracking API
  *   with the program's secret API key: `customer_key` is that same user id.
+ * - `POST /api/refund {user_id}` refunds the user's latest purchase (pretend) and reports it to the
+ *   refund API: the sale is marked refunded and the partner's commission reversed.
  * - `POST /api/subscribe {user_id}` and `POST /api/renew {user_id}` stand in for Stripe: they send the
  *   signed `checkout.session.completed` and `invoice.paid` webhooks Stripe would send for a Checkout
  *   Session created with `metadata` and `subscription_data.metadata` carrying `affitor_customer_key`
  *   and `affitor_click_id` (read from the request's first-party `affitor_click_id` cookie).
  *
- * Copy what you need: only `reportSale` and the metadata shape matter in a real app.
+ * Every route answers what it sent to the tracking API (`sent`), the HTTP `status` and the API's
+ * `answer`, so that the example page can tell what happened. Copy what you need: only the calls
+ * to the sale and refund APIs and the metadata shape matter in a real app.
  */
 import { createHmac, randomUUID } from 'node:crypto'
 
@@ -21,17 +25,23 @@ import { createHmac, randomUUID } from 'node:crypto'
  *   a handler that answers `/api/*` routes and resolves `false` for anything else.
  */
 export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret }) {
-  /** @type {Map<string, { id: string, email: string, subscription?: string, metadata?: object, month: number }>} */
+  /**
+   * @typedef {{ transaction_id: string, amount_cents: number, currency: string, partner_code: string | null, refunded: boolean }} Order
+   * @type {Map<string, { id: string, email: string, orders: Order[], subscription?: string, metadata?: object, month: number }>}
+   */
   const users = new Map()
 
-  /** Reports a sale the way any backend would: one authenticated POST, 409 meaning "already recorded". */
-  async function reportSale(sale) {
-    const response = await fetch(`${apiBase}/api/v1/track/sale`, {
+  /**
+   * One authenticated POST to the tracking API, as any backend makes it. For a sale, 409 means
+   * "already recorded": never retry it. A refund is idempotent: sending it again changes nothing.
+   */
+  async function callTrackingApi(path, body) {
+    const response = await fetch(`${apiBase}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify(sale),
+      body: JSON.stringify(body),
     })
-    return { status: response.status, ...(await response.json()) }
+    return { sent: body, status: response.status, answer: await response.json() }
   }
 
   /** Sends a webhook signed as Stripe signs them: HMAC-SHA256 over `timestamp.payload`. */
@@ -44,14 +54,14 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
       headers: { 'content-type': 'application/json', 'stripe-signature': `t=${timestamp},v1=${signature}` },
       body: payload,
     })
-    return { status: response.status, ...(await response.json()) }
+    return { sent: { type, object }, status: response.status, answer: await response.json() }
   }
 
   const routes = {
     async '/api/signup'({ email }) {
       if (typeof email != 'string' || !email.includes('@')) return [400, { error: 'a valid email is required' }]
       const existing = [...users.values()].find((user) => user.email == email)
-      const user = existing || { id: `user_${users.size + 1}`, email, month: 0 }
+      const user = existing || { id: `user_${users.size + 1}`, email, orders: [], month: 0 }
       users.set(user.id, user)
       return [200, { id: user.id, email }]
     },
@@ -59,8 +69,8 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
     async '/api/buy'({ user_id: userId }, cookies) {
       const user = users.get(userId)
       if (!user) return [404, { error: 'unknown user: sign up first' }]
-      return [200, await reportSale({
-        transaction_id: `order_${randomUUID()}`,
+      const reported = await callTrackingApi('/api/v1/track/sale', {
+        transaction_id: `order_${randomUUID().slice(0, 8)}`,
         amount_cents: 4900,
         currency: 'USD',
         customer_key: user.id,
@@ -68,7 +78,24 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
         click_id: cookies.affitor_click_id,
         sale_type: 'payment',
         product_id: 'pro_lifetime',
-      })]
+      })
+      if (reported.status == 200) {
+        const { transaction_id, amount_cents, currency } = reported.sent
+        user.orders.push({ transaction_id, amount_cents, currency, partner_code: reported.answer.partner_code ?? null, refunded: false })
+      }
+      return [200, reported]
+    },
+
+    async '/api/refund'({ user_id: userId }) {
+      const user = users.get(userId)
+      if (!user) return [404, { error: 'unknown user: sign up first' }]
+      const order = user.orders.findLast((candidate) => !candidate.refunded)
+      if (!order) return [404, { error: 'nothing to refund: buy first' }]
+      // In a real app: after stripe.refunds.create(…), or from your charge.refunded webhook.
+      // No refund_amount_cents: a full refund, and the partner's whole commission is reversed.
+      const reported = await callTrackingApi('/api/v1/track/refund', { transaction_id: order.transaction_id, refund_reason: 'requested_by_customer' })
+      if (reported.status == 200) order.refunded = true
+      return [200, { ...reported, order }]
     },
 
     async '/api/subscribe'({ user_id: userId }, cookies) {

@@ -88,8 +88,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) == process.argv[1]) {
   affitor-tracker demo
 
   1. Open the marketing site as a partner's visitor:  ${base}/?aff=DEMO
-  2. Sign up and buy on:                              ${base}/app.html
-  3. Watch the chain (click → lead → sale):          ${base}/__affitor/
+  2. Sign up, buy and refund on:                      ${base}/app.html
+  3. Watch the chain (click → lead → sale → refund):  ${base}/__affitor/
+     one partner's, or one customer's:                ${base}/__affitor/?partner=DEMO
 
   The single-page app (npm build):                    ${base}/spa/?aff=P2
   First-party mode (cookie set by the site's server): ${base}/first-party.html?aff=P3

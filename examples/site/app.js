@@ -19,7 +19,7 @@ function trackSignup(user) {
 }
 
 function enable() {
-  ;['buy', 'subscribe', 'renew'].forEach(function (id) { document.getElementById(id).disabled = !user })
+  ;['buy', 'subscribe', 'renew', 'refund'].forEach(function (id) { document.getElementById(id).disabled = !user })
 }
 
 document.getElementById('signup').addEventListener('submit', function (event) {
@@ -44,6 +44,9 @@ document.getElementById('subscribe').addEventListener('click', function () {
 })
 document.getElementById('renew').addEventListener('click', function () {
   post('/api/renew', { user_id: user.id }).then(function (answer) { show('Stripe invoice.paid (renewal)', answer) })
+})
+document.getElementById('refund').addEventListener('click', function () {
+  post('/api/refund', { user_id: user.id }).then(function (answer) { show('Refund reported by the backend', answer) })
 })
 
 enable()
