@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures'
+import { cookie, expect, test } from './fixtures'
 
 // What a newcomer does after `npm run demo`: land through a partner link, sign up, pay,
 // subscribe, renew, refund, and watch the chain fill the live page without reloading it.
@@ -9,19 +9,19 @@ test('walking through the example site fills the live page with an attributed ch
 
   await page.goto(`http://localhost:${demo.port}/?aff=DEMO`)
   await expect(page.locator('#state')).toContainText('"partnerCode": "DEMO"')
+  const clickId = (await cookie(context, 'affitor_click_id'))!.value
+  const clickWords = `Click from partner DEMO stored, cookie affitor_click_id on localhost for 60 days (click ${clickId}).`
+  await expect(page.locator('#state-words')).toHaveText(clickWords)
   await page.click('text=Start your free trial')
   await page.fill('#email', 'newcomer@example.com')
   await page.click('#signup button')
-  await expect(page.locator('#log')).toContainText('"ok": true')
-
-  await page.click('#buy')
-  await expect(page.locator('#log')).toContainText('"attributed": true')
-  await page.click('#subscribe')
-  await expect(page.locator('#log')).toContainText('checkout.session.completed')
-  await page.click('#renew')
-  await expect(page.locator('#log')).toContainText('invoice.paid')
-  await page.click('#refund')
-  await expect(page.locator('#log')).toContainText('"status": "reversed"')
+  // Each step adds a sentence to the log.
+  const log = page.locator('#log > li > p')
+  await expect(log).toHaveCount(2)
+  for (const [step, count] of [['#buy', 3], ['#subscribe', 4], ['#renew', 5], ['#refund', 6]] as const) {
+    await page.click(step)
+    await expect(log).toHaveCount(count)
+  }
 
   const sales = await demo.events('sale')
   expect(sales.map((sale) => [sale.attributed, sale.partner_code, sale.amount_cents, sale.refund_state])).toEqual([
@@ -30,6 +30,23 @@ test('walking through the example site fills the live page with an attributed ch
     [true, 'DEMO', 1_900, 'none'],
   ])
   expect(await demo.events('refund')).toMatchObject([{ transaction_id: sales[0].transaction_id, amount_cents: 4_900, status: 'reversed', commission_reversed_cents: 1_470 }])
+  // The log in plain words, built from the cookie and the answers.
+  const [order, subscription, renewal] = sales.map((sale) => sale.transaction_id)
+  await expect(log).toHaveText([
+    clickWords,
+    `Signup of customer user_1 (newcomer@example.com) tied to click ${clickId} of partner DEMO.`,
+    `Sale of $49.00 (${order}) attributed to partner DEMO, commission $14.70.`,
+    `Subscription of $19.00 a month (Stripe checkout.session.completed) attributed to partner DEMO, commission $5.70.`,
+    `Renewal of $19.00 (Stripe invoice.paid, ${renewal}) attributed to partner DEMO, commission $5.70.`,
+    `Refund of $49.00 on ${order}: the sale is refunded in full and partner DEMO's commission of $14.70 reversed.`,
+  ])
+  expect(subscription).toMatch(/^cs_/)
+  // The JSON behind a sentence is one click away.
+  const json = page.locator('#log > li').nth(2).locator('pre')
+  await expect(json).toBeHidden()
+  await page.locator('#log > li').nth(2).getByText('JSON').click()
+  await expect(json).toBeVisible()
+  expect(JSON.parse((await json.textContent())!)).toMatchObject({ status: 200, sent: { transaction_id: order, amount_cents: 4_900 }, answer: { attributed: true, commission_cents: 1_470 } })
   // The live page updated by itself: the customer, the partner and the sales are on it, the
   // first sale refunded and its commission reversed.
   await expect(live.locator('#chains')).toContainText('user_1')
@@ -68,6 +85,13 @@ test('with the tracker blocked on the signup page, the example still signs up an
 
   await page.click('#buy')
   await expect(page.locator('#log')).toContainText('"attributed": true')
+  // Read from the cookie, not the tracker; no Cookie Store API on plain http: no domain nor expiry.
+  const [click] = await demo.events('click')
+  await expect(page.locator('#log > li > p')).toHaveText([
+    `Click from partner P1 stored, cookie affitor_click_id (click ${click.click_id}).`,
+    'Signup of customer user_1 (blocked@shop.test) queued: the tracker has not loaded (blocked?), it sends the signup once it does.',
+    /^Sale of \$49\.00 \(order_\w+\) attributed to partner P1, commission \$14\.70\.$/,
+  ])
   expect((await demo.events('sale'))[0]).toMatchObject({ attributed: true, partner_code: 'P1' })
   expect(errors).toEqual([])
 })
