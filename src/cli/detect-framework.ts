@@ -13,6 +13,13 @@ export type Framework =
   | 'astro'
   | 'remix'
   | 'react-router'
+  | Backend
+
+/** The Node servers `init` has a backend snippet for, in the order they are looked for. */
+export const BACKENDS = Object.freeze(['express', 'fastify', 'hono'] as const)
+
+/** A Node server without a front-end framework: its snippet is the backend's, with no browser part. */
+export type Backend = (typeof BACKENDS)[number]
 
 /** A project's framework, and where its files are. */
 export interface Detection {
@@ -23,11 +30,13 @@ export interface Detection {
   routerDir?: string
   /**
    * The directory the new file goes under when it is not the project's root: `app` for Nuxt 4's
-   * layout; unset otherwise.
+   * layout, `src` for a Node server that has one; unset otherwise.
    */
   srcDir?: string
   /** SvelteKit: the project's own client hooks file (`src/hooks.client.ts` or `.js`), when it has one. */
   clientHooks?: string
+  /** A Node server: `"esm"` when its package.json says `"type": "module"`, else `"commonjs"` (its `.js` files use `require()`). */
+  module?: 'esm' | 'commonjs'
   /** Whether the project has a `tsconfig.json`: its new files are then `.tsx`. */
   typescript: boolean
   /** The command that adds the package, by the project's lockfile; unset without a package.json. */
@@ -46,7 +55,15 @@ export const FRAMEWORK_NAMES: Readonly<Record<Framework, string>> = Object.freez
   astro: 'Astro',
   remix: 'Remix',
   'react-router': 'React Router (framework mode)',
+  express: 'Express',
+  fastify: 'Fastify',
+  hono: 'Hono',
 })
+
+/** Whether `framework` is a Node server's, whose snippet is backend code only. */
+export function isBackend(framework: Framework): framework is Backend {
+  return (BACKENDS as readonly string[]).includes(framework)
+}
 
 /**
  * Detects the framework of the project in `dir` from its package.json dependencies and folders,
@@ -58,6 +75,7 @@ export const FRAMEWORK_NAMES: Readonly<Record<Framework, string>> = Object.freez
  *   React Router's framework mode (`react-router` and `@react-router/dev`): before Vite, which
  *   all of them have;
  * - Vite + React (`vite` and `react`), any other Vite app (vanilla, Vue, Svelte, Solid, Preact);
+ * - a Node server without any of those: Express, Fastify or Hono;
  * - else plain HTML.
  *
  * Throws an `Error` naming the file for a package.json that is not JSON.
@@ -96,6 +114,13 @@ export function detectFramework(dir: string): Detection {
   if (deps.has('react-router') && deps.has('@react-router/dev')) return found('react-router', 'react-router and @react-router/dev in package.json')
   if (deps.has('vite') && deps.has('react')) return found('vite-react', 'vite and react in package.json')
   if (deps.has('vite')) return found('vite', 'vite in package.json, without react')
+  const backend = BACKENDS.find((name) => deps.has(name))
+  if (backend) {
+    return found(backend, `${backend} in package.json, without a front-end framework`, {
+      ...(isDir('src') && { srcDir: 'src' }),
+      module: manifest.type == 'module' ? 'esm' : 'commonjs',
+    })
+  }
   const why = deps.has('next') ? 'next in package.json but no app/ or pages/ directory' : 'none of the frameworks init knows in package.json'
   return { framework: 'html', reason: why, typescript }
 }

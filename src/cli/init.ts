@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { CliError, USAGE, type InitOptions } from './args'
-import { detectFramework, FRAMEWORK_NAMES, type Framework } from './detect-framework'
+import { detectFramework, FRAMEWORK_NAMES, isBackend, type Framework } from './detect-framework'
 import type { CliIo } from './io'
 import { snippetFor } from './snippets'
 
@@ -27,7 +27,9 @@ export async function runInit(options: InitOptions, io: CliIo): Promise<number> 
   if (!existsSync(options.dir) || !statSync(options.dir).isDirectory()) throw new CliError(`--dir: no such directory "${options.dir}"`, USAGE.init)
   const detection = detectFramework(options.dir)
   if (options.nonce !== undefined && detection.framework != 'html') {
-    throw new CliError(`--nonce is for plain HTML pages: ${FRAMEWORK_NAMES[detection.framework]} bundles the tracker into your app's own scripts`, USAGE.init)
+    const name = FRAMEWORK_NAMES[detection.framework]
+    const why = isBackend(detection.framework) ? `for ${name}, init prints server code, with no tag to put it on` : `${name} bundles the tracker into your app's own scripts`
+    throw new CliError(`--nonce is for plain HTML pages: ${why}`, USAGE.init)
   }
   const snippet = snippetFor(detection, options)
   let action: InitResult['files'][number]['action'] = 'printed'

@@ -1,4 +1,4 @@
-import type { Detection } from './detect-framework'
+import { isBackend, type Backend, type Detection } from './detect-framework'
 
 /** The script tag's address on the CDN, the package's minified IIFE. */
 export const CDN_URL = 'https://unpkg.com/affitor-tracker/dist/affitor-tracker.js'
@@ -30,9 +30,12 @@ export const STUB = 'window.affitor=window.affitor||function(){(window.affitor.q
  * one new file and the app's own files change by two lines (shown in the first step); for the
  * others the npm build's `init()`, where the framework runs code once in the browser: a Nuxt
  * client plugin, SvelteKit's client hooks, an Astro component's bundled `<script>`, or a module
- * the app's entry imports.
+ * the app's entry imports. For a Node server (Express, Fastify, Hono) there is no browser part:
+ * a module with the backend client and the first-party endpoint, and the lines that mount the
+ * endpoint and report the lead and the sale.
  */
 export function snippetFor(detection: Detection, options: SnippetOptions): Snippet {
+  if (isBackend(detection.framework)) return serverSnippet(detection, detection.framework, options)
   const ext = detection.typescript ? 'tsx' : 'jsx'
   const steps = [signupStep(detection), backendStep(options)]
   switch (detection.framework) {
@@ -246,4 +249,93 @@ function backendStep({ programId, apiBase }: SnippetOptions): string {
     `  const affitor = createAffitorClient({ ${options} })\n` +
     `  await affitor.trackSale({ transaction_id: order.id, amount_cents: order.totalCents, customer_key: user.id })`
   )
+}
+
+/** What each Node server's steps say: how the first-party endpoint is mounted (`how`, then the line), and a route's request. */
+const SERVERS: Readonly<Record<Backend, { how: string; mount: string; request: string }>> = Object.freeze({
+  express: {
+    how:
+      'In the file that creates your app, in the same folder, mount the first-party endpoint before the body parsers ' +
+      '(it reads the body itself, and passes every other path on):',
+    mount: 'app.use(affitorFirstParty)',
+    request: 'req',
+  },
+  fastify: {
+    how:
+      'In the file that creates your app, in the same folder, add the first-party endpoint as a hook of the root instance ' +
+      '(it answers /_affitor/… before Fastify reads the body, and lets every other request through):',
+    mount: "app.addHook('onRequest', affitorFirstParty)",
+    request: 'req',
+  },
+  hono: {
+    how: "In the file that creates your app, in the same folder, route /_affitor/ to the first-party endpoint (a Fetch API handler, as Hono's are):",
+    mount: "app.all('/_affitor/*', (c) => affitorFirstParty(c.req.raw))",
+    // The Fetch API Request, whose Cookie header readClickId() reads.
+    request: 'c.req.raw',
+  },
+})
+
+/**
+ * A Node server's snippet: `affitor.ts` (or `.js`, in `src/` when the project has one) holding
+ * the backend client and the first-party endpoint; the steps mount the endpoint, report the
+ * lead and the sale, and point the browser tracker at the endpoint. A JavaScript project without
+ * `"type": "module"` gets `require()`.
+ */
+function serverSnippet(detection: Detection, server: Backend, { programId, apiBase }: SnippetOptions): Snippet {
+  const typed = detection.typescript
+  const commonjs = !typed && detection.module == 'commonjs'
+  // Node's ES modules need the extension, which TypeScript maps to the .ts file.
+  const self = detection.module == 'commonjs' ? './affitor' : './affitor.js'
+  const use = (names: string, from: string) => (commonjs ? `const { ${names} } = require('${from}')` : `import { ${names} } from '${from}'`)
+  const exported = commonjs ? '' : 'export '
+  const type = (annotation: string) => (typed ? annotation : '')
+  const handler = `createFirstPartyHandler(${apiBase ? `{ apiBase: '${apiBase}' }` : ''})`
+  const endpoint = {
+    express: [`${exported}const affitorFirstParty = toNodeHandler(${handler})`],
+    fastify: [
+      `const firstParty = toNodeHandler(${handler})`,
+      ``,
+      `// An onRequest hook: it runs before Fastify reads the body, which the endpoint reads itself.`,
+      `${exported}function affitorFirstParty(req${type(': FastifyRequest')}, reply${type(': FastifyReply')}, done${type(': HookHandlerDoneFunction')})${type(': void')} {`,
+      `  if (!req.url.startsWith('/_affitor/')) return done()`,
+      `  reply.hijack()`,
+      `  firstParty(req.raw, reply.raw)`,
+      `}`,
+    ],
+    hono: [`${exported}const affitorFirstParty = ${handler}`],
+  }[server]
+  const code = [
+    use(server == 'hono' ? 'createFirstPartyHandler' : 'createFirstPartyHandler, toNodeHandler', 'affitor-tracker/first-party'),
+    use('createAffitorClient', 'affitor-tracker/node'),
+    ...(server == 'fastify' && typed ? [`import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'`] : []),
+    ``,
+    `// The tracking API from this server: the lead after a signup, the sale after a payment. The API`,
+    `// key is the program's secret (AFFITOR_API_KEY in the environment): never send it to a browser.`,
+    `// Written by \`npx affitor-tracker init\`.`,
+    // Both were checked for quotes by the argument parser.
+    `${exported}const affitor = createAffitorClient({ apiKey: process.env.AFFITOR_API_KEY, programId: '${programId}'${apiBase ? `, apiBase: '${apiBase}'` : ''} })`,
+    ``,
+    `// First-party mode: the browser tracker sends its clicks and leads to /_affitor on this site,`,
+    `// which forwards them to the tracking API and sets the click cookie from this server: a cookie`,
+    `// Safari keeps for the whole attribution window, on requests ad blockers do not drop.`,
+    ...endpoint,
+    ...(commonjs ? [``, `module.exports = { affitor, affitorFirstParty }`] : []),
+    ``,
+  ].join('\n')
+  const { how, mount, request } = SERVERS[server]
+  return {
+    path: `${detection.srcDir ? detection.srcDir + '/' : ''}affitor.${typed ? 'ts' : 'js'}`,
+    code,
+    steps: [
+      `${how}\n\n  ${use('affitor, affitorFirstParty', self)}\n\n  ${mount}`,
+      `After a visitor registers, tie your own stable user id to their click, whose id the tracker keeps in the affitor_click_id cookie ` +
+        `(sent from the server, no ad blocker drops it; should the API refuse it or be down, the signup must still succeed):\n\n` +
+        `  ${use('readClickId', 'affitor-tracker/node')}\n\n` +
+        `  await affitor.trackLead({ customer_key: user.id, email: user.email, click_id: readClickId(${request}) }).catch((error) => console.error('affitor lead:', error.message))`,
+      `After each payment, report the sale with the same user id (a transaction_id is recorded once, however often it is sent; Stripe Checkout: withAffitorMetadata):\n\n` +
+        `  await affitor.trackSale({ transaction_id: order.id, amount_cents: order.totalCents, customer_key: user.id })`,
+      `Point the browser tracker at this server, from pages on the same origin: data-affitor-endpoint="/_affitor" on the script tag, ` +
+        `or endpoint: '/_affitor' in init() or on <AffitorProvider> (init run in the front end's own project prints its snippet).`,
+    ],
+  }
 }

@@ -127,6 +127,29 @@ describe('detectFramework', () => {
     expect(detectFramework(makeProject({ 'package.json': library })).framework).toBe('vite-react')
   })
 
+  it('detects an Express, Fastify or Hono server without a front-end framework, its module system and its src/', () => {
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.express }))).toEqual({
+      framework: 'express',
+      reason: 'express in package.json, without a front-end framework',
+      module: 'commonjs',
+      typescript: false,
+      install: 'npm install affitor-tracker',
+    })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.fastify, 'src/server.js': '' }))).toEqual({
+      framework: 'fastify',
+      reason: 'fastify in package.json, without a front-end framework',
+      srcDir: 'src',
+      module: 'esm',
+      typescript: false,
+      install: 'npm install affitor-tracker',
+    })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.hono, 'tsconfig.json': '{}', 'yarn.lock': '' }))).toMatchObject({ framework: 'hono', module: 'esm', typescript: true, install: 'yarn add affitor-tracker' })
+    // A front-end framework with a server of its own (a custom Next.js server, Vite in middleware mode) is the front end's.
+    expect(detectFramework(makeProject({ 'package.json': { dependencies: { ...MANIFESTS.next.dependencies, express: '5' } }, 'app/': '' })).framework).toBe('next-app')
+    expect(detectFramework(makeProject({ 'package.json': { dependencies: { ...MANIFESTS.vite.dependencies, ...MANIFESTS.vite.devDependencies, express: '5' } } })).framework).toBe('vite-react')
+    expect(detectFramework(makeProject({ 'package.json': { dependencies: { '@remix-run/react': '2', '@remix-run/express': '2', express: '4' } } })).framework).toBe('remix')
+  })
+
   it('throws an Error naming a package.json that is not JSON', () => {
     const dir = makeProject({ 'package.json': '{ "name": ' })
     expect(() => detectFramework(dir)).toThrow(`Cannot read ${join(dir, 'package.json')}`)

@@ -63,6 +63,9 @@ describe('init', () => {
       [{ 'package.json': MANIFESTS.astro, 'src/pages/index.astro': '' }, 'Astro: astro in package.json', 'src/components/Affitor.astro', init],
       [{ 'package.json': MANIFESTS.remix, 'app/root.tsx': '', 'tsconfig.json': '{}' }, 'Remix: @remix-run/react in package.json', 'app/affitor.tsx', provider],
       [{ 'package.json': MANIFESTS.reactRouter, 'app/root.jsx': '' }, 'React Router (framework mode): react-router and @react-router/dev in package.json', 'app/affitor.jsx', provider],
+      [{ 'package.json': MANIFESTS.express, 'server.js': '' }, 'Express: express in package.json, without a front-end framework', 'affitor.js', `toNodeHandler(createFirstPartyHandler({ apiBase: '${local}' }))`],
+      [{ 'package.json': MANIFESTS.fastify, 'src/server.js': '' }, 'Fastify: fastify in package.json, without a front-end framework', 'src/affitor.js', `toNodeHandler(createFirstPartyHandler({ apiBase: '${local}' }))`],
+      [{ 'package.json': MANIFESTS.hono, 'src/index.ts': '', 'tsconfig.json': '{}' }, 'Hono: hono in package.json, without a front-end framework', 'src/affitor.ts', `createAffitorClient({ apiKey: process.env.AFFITOR_API_KEY, programId: '7', apiBase: '${local}' })`],
     ] as const
     for (const [files, detected, path, line] of cases) {
       const dir = makeProject(files)
@@ -70,7 +73,7 @@ describe('init', () => {
       expect(await runInit(options(dir, { apiBase: local }), printed.io)).toBe(0)
       expect(printed.out.startsWith(`Detected ${detected}.\n\nInstall the package:\n\n  npm install affitor-tracker\n\nAdd it as ${path}:\n\n`), printed.out).toBe(true)
       expect(printed.out).toContain(`${line}\n`)
-      expect(printed.out).toContain('\n3. On your backend')
+      expect(printed.out).toMatch(/\n3\. (On your backend|After each payment, report the sale)/)
       const written = fakeIo()
       expect(await runInit(options(dir, { apiBase: local, write: true }), written.io)).toBe(0)
       expect(readFileSync(join(dir, path), 'utf8')).toContain(line)
@@ -136,6 +139,11 @@ describe('init', () => {
     const dir = makeProject({ 'package.json': MANIFESTS.vite })
     await expect(runInit(options(dir, { nonce: 'n' }), fakeIo().io)).rejects.toThrow("--nonce is for plain HTML pages: Vite + React bundles the tracker into your app's own scripts")
     expect(existsSync(join(dir, 'src'))).toBe(false)
+  })
+
+  it('refuses --nonce for a Node server, whose snippet is server code', async () => {
+    const dir = makeProject({ 'package.json': MANIFESTS.fastify })
+    await expect(runInit(options(dir, { nonce: 'n' }), fakeIo().io)).rejects.toThrow('--nonce is for plain HTML pages: for Fastify, init prints server code, with no tag to put it on')
   })
 
   it('refuses a --dir that is not a directory with a CliError naming the flag', async () => {

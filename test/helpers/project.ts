@@ -32,6 +32,8 @@ export const MANIFESTS = Object.freeze({
   vite: { name: 'shop', devDependencies: { vite: '^7.0.0', '@vitejs/plugin-react': '^5.0.0' }, dependencies: { react: '^19.0.0', 'react-dom': '^19.0.0' } },
   next: { name: 'shop', dependencies: { next: '^16.0.0', react: '^19.0.0', 'react-dom': '^19.0.0' } },
   express: { name: 'shop', dependencies: { express: '^5.0.0' } },
+  fastify: { name: 'shop', type: 'module', dependencies: { fastify: '^5.6.0' } },
+  hono: { name: 'shop', type: 'module', dependencies: { '@hono/node-server': '^1.19.0', hono: '^4.10.0' }, devDependencies: { tsx: '^4.20.0', typescript: '^5.9.0' } },
   nuxt: { name: 'shop', private: true, type: 'module', dependencies: { nuxt: '^4.2.0', vue: '^3.5.0', 'vue-router': '^4.6.0' } },
   sveltekit: { name: 'shop', type: 'module', devDependencies: { '@sveltejs/adapter-auto': '^7.0.0', '@sveltejs/kit': '^2.49.0', '@sveltejs/vite-plugin-svelte': '^6.2.0', svelte: '^5.45.0', vite: '^7.2.0' } },
   astro: { name: 'shop', type: 'module', dependencies: { astro: '^5.16.0' } },
