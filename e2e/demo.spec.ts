@@ -65,8 +65,49 @@ test('the live page fits a phone: long ids, emails and URLs wrap, nothing scroll
 
   await page.setViewportSize({ width: 390, height: 844 })
   await page.goto(`http://localhost:${demo.port}/__affitor/`)
-  await expect(page.locator('body')).toContainText('$49.00')
+  await expect(page.locator('#chains')).toContainText('$49.00')
+  await expect(page.locator('#totals td')).toHaveText(['P1', '1', '1', '1', '$49.00', '$14.70'])
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  // Filtered by that customer: its long key in the form and in the line that says so.
+  await page.goto(`http://localhost:${demo.port}/__affitor/?customer=${customer}`)
+  await expect(page.locator('.echo')).toContainText(customer)
+  await expect(page.locator('#chains')).toContainText('$49.00')
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+})
+
+test('the live page filters by partner and customer with a plain GET form, with or without JavaScript', async ({ page, browser, demo }) => {
+  const post = (path: string, body: object) => fetch(`http://localhost:${demo.port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json())
+  for (const [code, customer] of [['P1', 'ada'], ['P2', 'bob']]) {
+    const click = await post('/api/v1/track/click', { affiliate_url: `https://shop.test/?aff=${code}` })
+    await post('/api/v1/track/lead', { click_id: click.click_id, customer_key: customer })
+    await demo.sale({ transaction_id: `order_${customer}`, amount_cents: 1_000, customer_key: customer })
+  }
+  await page.goto(`http://localhost:${demo.port}/__affitor/`)
+  await expect(page.locator('#totals tbody tr')).toHaveCount(2)
+  await page.fill('input[name=partner]', ' P2 ')
+  await page.click('#filter button')
+  // The empty customer field stays out of the address.
+  await expect(page).toHaveURL(`http://localhost:${demo.port}/__affitor/?partner=P2`)
+  await expect(page.locator('.echo')).toHaveText('Showing the chains of partner P2. Show all')
+  await expect(page.locator('#chains')).toContainText('order_bob')
+  await expect(page.locator('#chains')).not.toContainText('order_ada')
+  await expect(page.locator('#totals tbody tr')).toHaveCount(1)
+  await page.getByRole('link', { name: 'bob' }).click()
+  await expect(page).toHaveURL(/\?customer=bob$/)
+  await page.getByText('Show all').click()
+  await expect(page.locator('#chains .chain')).toHaveCount(2)
+
+  // Without JavaScript the form still asks the server, which fills it in and says what it shows.
+  const context = await browser.newContext({ javaScriptEnabled: false })
+  const still = await context.newPage()
+  await still.goto(`http://localhost:${demo.port}/__affitor/`)
+  await still.fill('input[name=customer]', 'ada')
+  await still.click('#filter button')
+  await expect(still).toHaveURL(/\?partner=&customer=ada$/)
+  await expect(still.locator('input[name=customer]')).toHaveValue('ada')
+  await expect(still.locator('.echo')).toHaveText('Showing the chains of customer ada. Show all')
+  await expect(still.getByRole('link', { name: './chains' })).toHaveAttribute('href', 'chains')
+  await context.close()
 })
 
 test('with the tracker blocked on the signup page, the example still signs up and the sale is attributed by the click cookie', async ({ page, demo }) => {
