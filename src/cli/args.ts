@@ -14,9 +14,11 @@ Run "affitor-tracker <command> --help" for a command's options.
 `,
   init: `Usage: affitor-tracker init --program-id <id> [options]
 
-Detects the project's framework (plain HTML, Vite + React, Next.js App Router or Pages Router)
-from its package.json and prints the snippet that installs the tracker, with the signup call
-and a pointer for the backend.
+Detects the project's framework from its package.json: Next.js (App Router or Pages Router),
+Nuxt, SvelteKit, Astro, Remix, React Router (framework mode), Vite + React, any other Vite
+app, else an Express, Fastify or Hono server, else plain HTML. Prints the snippet that
+installs the tracker, with the signup call and a pointer for the backend; for a server, the
+backend client and the first-party endpoint, with the lead and the sale.
 
 Options:
   --program-id <id>  your affitor program id (required)
@@ -25,12 +27,15 @@ Options:
                      (default: the hosted API)
   --nonce <nonce>    plain HTML under a Content-Security-Policy: put this nonce on the
                      tags, with the inline stub, e.g. --nonce '{{ csp_nonce }}'
-  --write            also write the snippet into a new file: affitor.snippet.html (HTML),
-                     src/affitor.jsx (Vite + React), app/affitor-provider.tsx (App Router) or
-                     affitor-provider.tsx (Pages Router); .tsx or .jsx after the project.
-                     An existing file is never overwritten without asking.
+  --write            also write the snippet into the new file it names, such as
+                     affitor.snippet.html (HTML), src/affitor.jsx (Vite + React),
+                     app/affitor-provider.tsx (App Router), plugins/affitor.client.ts (Nuxt),
+                     src/hooks.client.ts (SvelteKit), src/components/Affitor.astro (Astro),
+                     app/affitor.tsx (Remix, React Router) or affitor.js (a server); .ts or
+                     .js after the project. An existing file is never overwritten without
+                     asking.
   --yes              overwrite that file without asking
-  --json             print one JSON object: { framework, programId, files, snippet }
+  --json             print one JSON object: { framework, programId, install, files, snippet }
   -h, --help         show this help
 `,
   dev: `Usage: affitor-tracker dev [options]

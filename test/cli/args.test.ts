@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { CliError, parseCommandLine, USAGE } from '../../src/cli/args'
+import { FRAMEWORK_NAMES } from '../../src/cli/detect-framework'
 
 /** The CliError a command line throws (failing the test when it throws none). */
 function refusal(argv: string[]): CliError {
@@ -36,6 +37,11 @@ describe('parseCommandLine', () => {
 })
 
 describe('init arguments', () => {
+  it("names every framework init detects in init's usage", () => {
+    const usage = USAGE.init.replace(/\s+/g, ' ')
+    for (const name of Object.values(FRAMEWORK_NAMES)) expect(usage).toContain(name.replace(/ \(.*\)$/, ''))
+  })
+
   it('reads every flag, with the current directory by default', () => {
     expect(parseCommandLine(['init', '--program-id', '42'], '/project')).toEqual({
       command: 'init',
