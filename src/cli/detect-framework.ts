@@ -37,7 +37,7 @@ export interface Detection {
   clientHooks?: string
   /** A Node server: `"esm"` when its package.json says `"type": "module"`, else `"commonjs"` (its `.js` files use `require()`). */
   module?: 'esm' | 'commonjs'
-  /** Whether the project has a `tsconfig.json`: its new files are then `.tsx`. */
+  /** Whether the project has a `tsconfig.json`: its new files are then TypeScript (`.ts`, `.tsx`). */
   typescript: boolean
   /** The command that adds the package, by the project's lockfile; unset without a package.json. */
   install?: string
