@@ -61,6 +61,7 @@ th { border-top: 0; font-size: 11px; font-weight: 600; text-transform: uppercase
 @media (max-width: 760px) {
   .steps { grid-template-columns: minmax(0, 1fr); } .column + .column::before { content: none; }
   main, header, .filter { padding-left: 12px; padding-right: 12px; }
+  .filter label { flex: 1 1 8em; }
   thead { display: none; }
   table, tbody, td { display: block; }
   tr { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 4px 12px; padding: 8px 0; border-top: 1px solid var(--line); }
@@ -275,7 +276,7 @@ function filterForm({ filter = {}, partners = [] }: InspectorPageOptions): strin
   return `<form id="filter" class="filter" method="get" action="./" role="search">
 <label>Partner <input name="partner" value="${escapeHtml(partner ?? '')}" list="partner-codes" placeholder="any partner" autocomplete="off"></label>
 <datalist id="partner-codes">${partners.map((code) => `<option value="${escapeHtml(code)}"></option>`).join('')}</datalist>
-<label>Customer <input name="customer" value="${escapeHtml(customer ?? '')}" placeholder="any customer key" autocomplete="off"></label>
+<label>Customer <input name="customer" value="${escapeHtml(customer ?? '')}" placeholder="any customer" autocomplete="off"></label>
 <button type="submit">Filter</button>
 ${asked.length ? `<p class="echo">Showing the chains of ${asked.join(' and ')}. <a href="./">Show all</a></p>
 ` : ''}</form>`
