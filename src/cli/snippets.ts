@@ -21,7 +21,7 @@ export interface SnippetOptions {
   nonce?: string
 }
 
-/** The stub that queues calls made before the tracker has loaded, as the README prints it (its CSP hash is there too). */
+/** The stub that queues calls made before the tracker has loaded, as docs/script-tag.md prints it with its CSP hash. */
 export const STUB = 'window.affitor=window.affitor||function(){(window.affitor.q=window.affitor.q||[]).push(arguments)}'
 
 /**
@@ -158,7 +158,7 @@ export function snippetFor(detection: Detection, options: SnippetOptions): Snipp
 function scriptTag({ programId, apiBase, nonce }: SnippetOptions): string {
   const api = apiBase ? ` data-affitor-api-base="${apiBase}"` : ''
   const tag = `<script src="${CDN_URL}" data-affitor-program-id="${programId}"${api}${nonce ? ` nonce="${nonce}"` : ''} defer></script>\n`
-  // The stub first, as the README teaches, so that `affitor(…)` works before the tag loads (with the
+  // The stub first, as the docs teach, so that `affitor(…)` works before the tag loads (with the
   // page's nonce under a nonce-based policy).
   return `<script${nonce ? ` nonce="${nonce}"` : ''}>${STUB}</script>\n${tag}`
 }

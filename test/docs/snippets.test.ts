@@ -5,7 +5,10 @@
  * resolves to this repository's `dist/` through its own devDependency link), JavaScript blocks
  * and the inline scripts of HTML blocks are type-checked as JavaScript, the script tags' data
  * attributes must name options of the tracker, JSON blocks must parse (a seed must load), and
- * every command of a shell block must be one this repository or its command line knows.
+ * every command of a shell block must be one this repository or its command line knows. A block
+ * marked `<!-- init: {detection} -->` (or `<!-- init step N: … -->`) is what `npx affitor-tracker
+ * init` prints for that project, character for character: the command line's tests parse and run
+ * those, for frameworks (Nuxt, Astro, …) this repository does not install.
  * Run after `npm run build`, as `npm test` does.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -14,7 +17,8 @@ import ts from 'typescript'
 import { Window } from 'happy-dom'
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from '../../src/cli/args'
-import { CDN_URL } from '../../src/cli/snippets'
+import type { Detection } from '../../src/cli/detect-framework'
+import { CDN_URL, snippetFor } from '../../src/cli/snippets'
 import { scriptOptions } from '../../src/browser/cdn'
 import { parseCliArgs } from '../../src/server/cli-args'
 import { validateSeed } from '../../src/server/seed'
@@ -27,6 +31,8 @@ interface Block {
   where: string
   lang: string
   code: string
+  /** For a block marked as `init`'s output: the project it is printed for, and the step (0: the file). */
+  init?: { detection: Detection; step: number }
 }
 
 function blocksOf(page: string): Block[] {
@@ -37,14 +43,16 @@ function blocksOf(page: string): Block[] {
     if (!open) continue
     const end = lines.findIndex((line, index) => index > at && line.startsWith('```'))
     if (end < 0) throw new Error(`${page}:${at + 1}: a code block that never closes`)
-    blocks.push({ where: `${page}:${at + 2}`, lang: open[1], code: lines.slice(at + 1, end).join('\n') + '\n' })
+    const marker = /^<!-- init(?: step (\d+))?: (\{.*\}) -->$/.exec(lines[at - 1] ?? '')
+    const init = marker ? { detection: { reason: '', ...JSON.parse(marker[2]) }, step: Number(marker[1] ?? 0) } : undefined
+    blocks.push({ where: `${page}:${at + 2}`, lang: open[1], code: lines.slice(at + 1, end).join('\n') + '\n', init })
     at = end
   }
   return blocks
 }
 
 const BLOCKS = PAGES.flatMap(blocksOf)
-const of = (...langs: string[]) => BLOCKS.filter((block) => langs.includes(block.lang))
+const of = (...langs: string[]) => BLOCKS.filter((block) => langs.includes(block.lang) && !block.init)
 
 /**
  * What the snippets take from the reader's own code: the user who registered, the order paid,
@@ -63,6 +71,8 @@ declare global {
   const success_url: string
   const cancel_url: string
   function App(): React.JSX.Element
+  function createUser(body: unknown): Promise<{ id: string; email: string }>
+  function findOrder(id: string): Promise<{ id: string; totalCents: number; userId: string }>
   const cmp: { on(event: 'accept' | 'reject', listener: () => void): void }
   function onConsentChange(listener: (choices: { marketing: boolean }) => void): void
   /** The script tag's global: the page's stub, or the tracker once loaded. */
@@ -121,6 +131,22 @@ describe('the docs', () => {
   it('has code blocks on every page that carry a language', () => {
     expect(BLOCKS.length).toBeGreaterThan(20)
     expect(BLOCKS.filter((block) => !block.lang).map((block) => block.where)).toEqual([])
+  })
+
+  it('has blocks only in the languages it checks', () => {
+    const checked = ['ts', 'tsx', 'js', 'html', 'json', 'sh']
+    expect(BLOCKS.filter((block) => !block.init && !checked.includes(block.lang)).map((block) => `${block.where} ${block.lang}`)).toEqual([])
+  })
+
+  it("has init's output, where a block says so, exactly as the command line prints it", () => {
+    const marked = BLOCKS.filter((block) => block.init)
+    expect(marked.length).toBeGreaterThan(5)
+    for (const { where, code, init } of marked) {
+      const snippet = snippetFor(init!.detection, { programId: '123' })
+      // A step is prose, a blank line, then its code indented by two spaces.
+      const expected = init!.step ? snippet.steps[init!.step - 1].split('\n\n').slice(1).join('\n\n').replace(/^  /gm, '') + '\n' : snippet.code
+      expect(code, where).toBe(expected)
+    }
   })
 
   it('has TypeScript and TSX snippets that type-check against the built package, each on its own', () => {
