@@ -3,7 +3,11 @@
  * Reads the script tag's data attributes, starts tracking, installs `window.affitor`
  * and replays the calls queued before it loaded.
  */
+import { readPartnerCode } from '../partner-code'
+import { readCookie } from './cookie-storage'
+import { watchNavigation } from './navigation'
 import { normalizeOptions, type TrackerOptions } from './options'
+import { OUTBOX_KEY } from './outbox'
 import { startTracker, type Tracker } from './tracker'
 
 type Call = ArrayLike<unknown>
@@ -14,28 +18,46 @@ type Global = ((method: Method, ...args: unknown[]) => unknown) & Partial<Tracke
 
 type Page = { affitor?: Global; affitorQueue?: Call[] | { push(call: Call): unknown } }
 
+/** The tracker's methods, on `window.affitor` from the start: each builds the tracker when first called. */
+const METHODS: Method[] = ['trackClick', 'signup', 'getClickId', 'getData', 'grantConsent', 'revokeConsent']
+
 function start() {
   const w = window as unknown as Page
   const stub = w.affitor
   if (stub?.trackClick) return // loaded twice: the first copy keeps running
   // Set for every classic script, defer and async included, while it first runs.
   const script = document.currentScript as HTMLScriptElement | null
-  const tracker = startTracker(normalizeOptions(scriptOptions(script?.dataset || {})))
+  const opts = normalizeOptions(scriptOptions(script?.dataset || {}))
+  let tracker: Tracker | undefined
+  const tracking = () => (tracker ||= startTracker(opts))
   // Whatever a page pushes, nothing is thrown back into it; unknown methods are ignored.
   const run = (call: Call) => {
     try {
       const [method, ...args] = call as unknown as [Method, ...unknown[]]
       // An unknown name throws here (not a function) and is ignored. A name every object has
       // (`toString`, `constructor`) runs that harmless function and changes nothing.
-      return (tracker[method] as (...args: unknown[]) => unknown)(...args)
+      return (tracking()[method] as (...args: unknown[]) => unknown)(...args)
     } catch (error) {
       __DEV__ && console.error('[affitor]', error)
     }
   }
   // Arrays of calls; anything else a page left there becomes one call that does nothing.
   const queued: Call[] = ([] as Call[]).concat(stub?.q || [], (w.affitorQueue as Call[]) || [])
-  w.affitor = Object.assign((...call: unknown[]) => run(call), tracker)
+  const global = ((...call: unknown[]) => run(call)) as Global
+  for (const method of __DEV__ ? [...METHODS, 'getState' as Method] : METHODS) global[method] = ((...args: unknown[]) => run([method, ...args])) as never
+  w.affitor = global
   w.affitorQueue = { push: run }
+  // A page view with no partner code, no call and nothing waiting in the outbox has nothing to
+  // do: the tracker is built only when a call, a client-side landing or the debug build needs it.
+  const landing = () => readPartnerCode(location.href, opts.param)
+  if (__DEV__ || landing() || readCookie(OUTBOX_KEY)) tracking()
+  else
+    watchNavigation(() => {
+      // Called from the page's own history.pushState: nothing may be thrown back there.
+      try {
+        tracker || (landing() && tracking())
+      } catch {}
+    })
   // Their results are nobody's to read: none may become an unhandled rejection.
   queued.forEach((call) => Promise.resolve(run(call)).catch(() => {}))
 }

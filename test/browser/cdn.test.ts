@@ -1,4 +1,7 @@
-import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { writeOutbox } from '../../src/browser/outbox'
 import { asScriptTag, resetGlobals } from '../helpers/cdn'
 import { fakeApi } from '../helpers/fake-api'
 import { clearBrowserState, nextTask, setPage } from '../helpers/page'
@@ -179,4 +182,58 @@ it('maps every data-affitor-* attribute to its option, flags included', async ()
   })) script.setAttribute(name, value)
   // A flag is on when present and not "false": its text is kept, and any text is truthy.
   expect(scriptOptions(script.dataset)).toEqual({ programId: '7', apiBase: '/', honorGpc: 'true', honorDnt: 'x', autoTrack: false })
+})
+
+// Built without debug (the sources always run with it): a page view with nothing to do builds no tracker.
+describe('a plain page view, in the built dist/affitor-tracker.js', () => {
+  const code = readFileSync(resolve(__dirname, '../../dist/affitor-tracker.js'), 'utf8')
+  const load = (attributes: Record<string, string>) => asScriptTag(attributes, () => new Function(code)())
+  // The tracker's own listeners: registered once it is built, never on a page with nothing to do.
+  const built = (add: { mock: { calls: unknown[][] } }) => add.mock.calls.some(([type]) => type == 'pagehide')
+
+  it('builds no tracker, yet every method works when called', async () => {
+    setPage('https://www.shop.test/pricing')
+    document.cookie = 'affitor_click_id=clk_old; path=/'
+    await nextTask()
+    const add = vi.spyOn(window, 'addEventListener')
+    await load(attrs)
+    expect(built(add)).toBe(false)
+    expect(typeof w.affitor!.trackClick).toBe('function')
+    expect(w.affitor!.getClickId()).toBe('clk_old')
+    expect(built(add)).toBe(true)
+    await w.affitor!.signup('user_1')
+    expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_1', click_id: 'clk_old' })
+    expect(api.clicks()).toHaveLength(0)
+  })
+
+  it('builds the tracker for a client-side navigation to a partner link, which is reported', async () => {
+    setPage('https://www.shop.test/')
+    const add = vi.spyOn(window, 'addEventListener')
+    await load(attrs)
+    history.pushState(null, '', '/docs')
+    expect(built(add)).toBe(false)
+    history.pushState(null, '', '/pricing?aff=P2')
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+    expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/pricing?aff=P2')
+    // Later navigations are the tracker's own: one more landing, one more click.
+    history.pushState(null, '', '/?aff=P3')
+    await vi.waitFor(() => expect(api.clicks()).toHaveLength(2))
+  })
+
+  it('builds the tracker for calls queued before load', async () => {
+    setPage('https://www.shop.test/')
+    w.affitorQueue = [['signup', 'user_1']]
+    await load(attrs)
+    await vi.waitFor(() => expect(api.leads()).toHaveLength(1))
+  })
+
+  it('builds the tracker to deliver what waits in the outbox', async () => {
+    setPage('https://www.shop.test/')
+    const body = { customer_key: 'user_1', event_id: 'e1', program_id: '123' }
+    writeOutbox([{ id: 'e1', type: 'lead', body, at: Date.now(), tries: 1, next: 0 }])
+    await nextTask()
+    await load(attrs)
+    await vi.waitFor(() => expect(api.leads()).toHaveLength(1))
+    expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_1', event_id: 'e1' })
+  })
 })
