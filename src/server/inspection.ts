@@ -219,7 +219,8 @@ export interface PartnerTotals {
 
 /**
  * Totals per partner over `chains`, partners in alphabetical order and `null` (nothing
- * attributed) last. With a partner `filter`, that partner's row only.
+ * attributed) last. With a partner `filter`, that partner's row only; with a customer `filter`,
+ * only the leads and sales of that `customer_key` (a chain may hold others of the same visitor).
  */
 export function partnerTotals(chains: readonly Chain[], filter: ChainFilter = {}): PartnerTotals[] {
   const rows = new Map<string | null, PartnerTotals>()
@@ -235,10 +236,13 @@ export function partnerTotals(chains: readonly Chain[], filter: ChainFilter = {}
   const add = (amounts: Amounts, currency: string, cents: number) => {
     amounts[currency] = (amounts[currency] || 0) + cents
   }
+  const { partner, customer } = filter
+  const counted = (entry: { customer_key: string | null }) => customer === undefined || entry.customer_key === customer
   for (const chain of chains) {
     for (const click of chain.clicks) row(click.partner_code).clicks++
-    for (const customer of chain.customers) row(customer.partner_code).leads++
+    for (const lead of chain.customers) if (counted(lead)) row(lead.partner_code).leads++
     for (const sale of chain.sales) {
+      if (!counted(sale)) continue
       const totals = row(sale.attributed ? sale.partner_code : null)
       totals.sales++
       if (sale.refunded_cents) totals.refunded_sales++
@@ -250,7 +254,6 @@ export function partnerTotals(chains: readonly Chain[], filter: ChainFilter = {}
       }
     }
   }
-  const { partner } = filter
   return [...rows.values()]
     .filter((totals) => partner === undefined || samePartner(totals.partner_code, partner))
     .sort((a, b) => (a.partner_code === null ? 1 : b.partner_code === null ? -1 : a.partner_code < b.partner_code ? -1 : a.partner_code > b.partner_code ? 1 : 0))

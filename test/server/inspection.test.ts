@@ -197,6 +197,32 @@ describe('filterChains', () => {
     expect((await server.get('/__affitor/chains?customer=BOB')).body.chains).toEqual([])
   })
 
+  it('counts in the totals only the leads and sales of the customer key, not those of others in the same chain', async () => {
+    const server = await startTestServer()
+    const { click_id } = (await server.click('P1')).body
+    // Two sign-ups from one browser: both leads and their sales sit in the visitor's chain.
+    await server.lead({ customer_key: 'ada', click_id })
+    await server.sale({ transaction_id: 'order_ada', amount_cents: 10_000, customer_key: 'ada' })
+    await server.lead({ customer_key: 'ada_work', click_id })
+    await server.sale({ transaction_id: 'order_work', amount_cents: 3_000, customer_key: 'ada_work' })
+    await server.refund({ transaction_id: 'order_work' })
+    const { body } = await server.get('/__affitor/chains?customer=ada')
+    expect(customersOf(body.chains)).toEqual(['ada,ada_work'])
+    expect(body.totals).toEqual([
+      {
+        partner_code: 'P1',
+        clicks: 1,
+        leads: 1,
+        sales: 1,
+        refunded_sales: 0,
+        revenue_cents: { USD: 10_000 },
+        refunded_cents: { USD: 0 },
+        commission_cents: { USD: 3_000 },
+        commission_reversed_cents: { USD: 0 },
+      },
+    ])
+  })
+
   it('keeps what matches both filters, and takes blank values for no filter', async () => {
     const server = await recordPartnersAndRefunds()
     expect((await server.get('/__affitor/chains?partner=P1&customer=ada')).body.chains).toHaveLength(1)
