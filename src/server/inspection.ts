@@ -167,13 +167,14 @@ export interface ChainFilter {
 }
 
 /**
- * The filter a query string asks for: `?partner=DEMO&customer=user_42`. Values are trimmed;
- * an empty one filters nothing.
+ * The filter a query string asks for: `?partner=DEMO&customer=user_42`. The partner code is
+ * trimmed, the customer key kept as sent (keys are stored as the site sent them); an empty value
+ * filters nothing.
  */
 export function chainFilter(params: URLSearchParams): ChainFilter {
   const filter: ChainFilter = {}
   const partner = (params.get('partner') || '').trim()
-  const customer = (params.get('customer') || '').trim()
+  const customer = params.get('customer') || ''
   if (partner) filter.partner = partner
   if (customer) filter.customer = customer
   return filter

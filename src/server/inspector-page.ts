@@ -211,19 +211,21 @@ const SCRIPT = `
     data.chains.forEach(function (chain) { root.appendChild(drawChain(chain)); });
   }
 
-  // The filter the address asks for, sent on to ./chains as it is.
+  // The filter the address asks for, sent on to ./chains as it is. A customer key is matched
+  // exactly, spaces included, as the site sent it: only the partner code is trimmed.
   var filter = {};
   var query = new URLSearchParams();
   var asked = new URLSearchParams(location.search);
+  var tidy = function (name, value) { return name == 'customer' ? value : value.trim(); };
   ['partner', 'customer'].forEach(function (name) {
-    var value = (asked.get(name) || '').trim();
+    var value = tidy(name, asked.get(name) || '');
     if (value) query.set(name, (filter[name] = value));
   });
   var source = 'chains' + (String(query) ? '?' + query : '');
   // Empty fields stay out of the address: ?partner=DEMO rather than ?partner=DEMO&customer=.
   form.addEventListener('submit', function () {
     Array.prototype.forEach.call(form.elements, function (field) {
-      if (field.name) field.disabled = !(field.value = field.value.trim());
+      if (field.name) field.disabled = !(field.value = tidy(field.name, field.value));
     });
   });
   addEventListener('pageshow', function () {

@@ -223,6 +223,16 @@ describe('filterChains', () => {
     ])
   })
 
+  it('matches the customer key as stored, spaces included', async () => {
+    const server = await startTestServer()
+    await server.lead({ customer_key: 'ada' })
+    await server.lead({ customer_key: ' ada ' })
+    const { body } = await server.get('/__affitor/chains?customer=%20ada%20')
+    expect(body.filter).toEqual({ partner: null, customer: ' ada ' })
+    expect(customersOf(body.chains)).toEqual([' ada '])
+    expect(customersOf((await server.get('/__affitor/chains?customer=ada')).body.chains)).toEqual(['ada'])
+  })
+
   it('keeps what matches both filters, and takes blank values for no filter', async () => {
     const server = await recordPartnersAndRefunds()
     expect((await server.get('/__affitor/chains?partner=P1&customer=ada')).body.chains).toHaveLength(1)

@@ -119,6 +119,26 @@ describe('the live page', () => {
     }
   })
 
+  it('asks for the customer key as typed, spaces included, and the partner code trimmed', async () => {
+    const server = await startTestServer()
+    for (const customer of ['ada', ' ada ']) {
+      await server.lead({ customer_key: customer })
+      await server.sale({ transaction_id: `order_${customer.trim() == customer ? 'plain' : 'padded'}`, amount_cents: 1_000, customer_key: customer })
+    }
+    const page = await openPage(server, '/__affitor/?customer=%20ada%20')
+    try {
+      await waitForDrawn(page.document, 'order_padded')
+      expect(page.document.querySelector('main')!.textContent).not.toContain('order_plain')
+      const form = page.document.getElementById('filter') as HTMLFormElement
+      const field = (name: string) => form.querySelector(`input[name="${name}"]`) as HTMLInputElement
+      field('partner').value = ' P1 '
+      form.dispatchEvent(new page.window.Event('submit'))
+      expect([field('partner').value, field('customer').value]).toEqual(['P1', ' ada '])
+    } finally {
+      await page.close()
+    }
+  })
+
   it('echoes a hostile filter as text in the form and the page, never as markup', async () => {
     const server = await startTestServer()
     const customer = `"><script>window.pwned=2</script>`
