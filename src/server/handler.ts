@@ -92,7 +92,7 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
 
     try {
       if (url.pathname == '/__affitor' && (req.method == 'GET' || req.method == 'HEAD')) {
-        res.writeHead(301, { location: '/__affitor/', 'content-length': '0' }).end()
+        res.writeHead(301, { location: '/__affitor/' + url.search, 'content-length': '0' }).end()
       } else if (mount) {
         if (mount.cors && req.method == 'OPTIONS') return preflight(res, origin)
         const route = mount.methods[req.method == 'HEAD' ? 'GET' : req.method || '']

@@ -26,6 +26,8 @@ describe('GET /__affitor/', () => {
     const answer = await server.get('/__affitor')
     expect(answer.status).toBe(301)
     expect(answer.headers.get('location')).toBe('/__affitor/')
+    // The filter asked for survives the redirect.
+    expect((await server.get('/__affitor?partner=DEMO&customer=user_1')).headers.get('location')).toBe('/__affitor/?partner=DEMO&customer=user_1')
   })
 })
 
