@@ -86,7 +86,8 @@ export function detectFramework(dir: string): Detection {
   if (!existsSync(file)) return { framework: 'html', reason: 'no package.json', typescript }
   let manifest: Record<string, unknown>
   try {
-    manifest = JSON.parse(readFileSync(file, 'utf8'))
+    // Some Windows editors save UTF-8 with a byte order mark, which JSON.parse refuses; npm reads past it.
+    manifest = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''))
   } catch (error) {
     throw new Error(`Cannot read ${file}: ${(error as Error).message}`)
   }

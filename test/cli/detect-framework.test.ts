@@ -150,6 +150,11 @@ describe('detectFramework', () => {
     expect(detectFramework(makeProject({ 'package.json': { dependencies: { '@remix-run/react': '2', '@remix-run/express': '2', express: '4' } } })).framework).toBe('remix')
   })
 
+  it('reads a package.json that starts with a byte order mark, as some Windows editors save it', () => {
+    const dir = makeProject({ 'package.json': '\uFEFF' + JSON.stringify(MANIFESTS.vite) })
+    expect(detectFramework(dir)).toMatchObject({ framework: 'vite-react' })
+  })
+
   it('throws an Error naming a package.json that is not JSON', () => {
     const dir = makeProject({ 'package.json': '{ "name": ' })
     expect(() => detectFramework(dir)).toThrow(`Cannot read ${join(dir, 'package.json')}`)
