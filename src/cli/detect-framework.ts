@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 
 /** The kinds of project `init` has a snippet for. */
 export type Framework =
@@ -39,7 +39,10 @@ export interface Detection {
   module?: 'esm' | 'commonjs'
   /** Whether the project has a `tsconfig.json`: its new files are then TypeScript (`.ts`, `.tsx`). */
   typescript: boolean
-  /** The command that adds the package, by the project's lockfile; unset without a package.json. */
+  /**
+   * The command that adds the package, by the project's `packageManager` field, else its lockfile
+   * or its monorepo root's; unset without a package.json.
+   */
   install?: string
 }
 
@@ -91,7 +94,7 @@ export function detectFramework(dir: string): Detection {
   } catch (error) {
     throw new Error(`Cannot read ${file}: ${(error as Error).message}`)
   }
-  const install = installCommand(dir)
+  const install = installCommand(dir, Object(manifest))
   const deps = new Set(['dependencies', 'devDependencies', 'peerDependencies'].flatMap((field) => Object.keys(Object(manifest?.[field]))))
   const isDir = (path: string) => existsSync(join(dir, path)) && statSync(join(dir, path)).isDirectory()
   const isFile = (path: string) => existsSync(join(dir, path)) && statSync(join(dir, path)).isFile()
@@ -136,15 +139,38 @@ function nuxtUsesAppDir(dir: string): boolean {
   return readdirSync(app).some((name) => name != 'spa-loading-template.html' && !name.startsWith('router.options'))
 }
 
-/** The lockfiles of the package managers, and each one's command to add the package. */
-const LOCKFILES: ReadonlyArray<[file: string, command: string]> = [
-  ['pnpm-lock.yaml', 'pnpm add affitor-tracker'],
-  ['yarn.lock', 'yarn add affitor-tracker'],
-  ['bun.lock', 'bun add affitor-tracker'],
-  ['bun.lockb', 'bun add affitor-tracker'],
+/** The package managers `init` names, and each one's command to add the package. */
+const INSTALL_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
+  npm: 'npm install affitor-tracker',
+  pnpm: 'pnpm add affitor-tracker',
+  yarn: 'yarn add affitor-tracker',
+  bun: 'bun add affitor-tracker',
+})
+
+/** The lockfiles of the package managers. */
+const LOCKFILES: ReadonlyArray<[file: string, manager: string]> = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['package-lock.json', 'npm'],
+  ['npm-shrinkwrap.json', 'npm'],
 ]
 
-/** `npm install affitor-tracker`, or the command of the package manager whose lockfile `dir` holds. */
-function installCommand(dir: string): string {
-  return LOCKFILES.find(([file]) => existsSync(join(dir, file)))?.[1] ?? 'npm install affitor-tracker'
+/**
+ * The command that adds the package to the project in `dir`, by the first of: the manifest's
+ * `packageManager` field (`"pnpm@9.1.0"`, as Corepack reads it), a lockfile in `dir`, a lockfile
+ * in a parent directory (a monorepo's root), looking no higher than the directory that holds
+ * `.git`; else npm's.
+ */
+function installCommand(dir: string, manifest: Record<string, unknown>): string {
+  const declared = typeof manifest.packageManager == 'string' ? manifest.packageManager.split('@')[0].trim() : ''
+  if (Object.keys(INSTALL_COMMANDS).includes(declared)) return INSTALL_COMMANDS[declared]
+  for (let at = resolve(dir); ; ) {
+    const lockfile = LOCKFILES.find(([file]) => existsSync(join(at, file)))
+    if (lockfile) return INSTALL_COMMANDS[lockfile[1]]
+    const parent = dirname(at)
+    if (parent == at || existsSync(join(at, '.git'))) return INSTALL_COMMANDS.npm
+    at = parent
+  }
 }

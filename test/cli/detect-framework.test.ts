@@ -32,6 +32,29 @@ describe('detectFramework', () => {
     expect(detectFramework(makeProject({ 'index.html': '' })).install).toBeUndefined()
   })
 
+  it("names the package manager of package.json's packageManager field before any lockfile", () => {
+    const command = (packageManager: string, lockfile = 'package-lock.json') => detectFramework(makeProject({ 'package.json': { ...MANIFESTS.vite, packageManager }, [lockfile]: '' })).install
+    expect(command('pnpm@9.1.0')).toBe('pnpm add affitor-tracker')
+    expect(command('yarn@4.5.0+sha512.0123abcd')).toBe('yarn add affitor-tracker')
+    expect(command('bun@1.2.0')).toBe('bun add affitor-tracker')
+    expect(command('npm@10.8.0', 'pnpm-lock.yaml')).toBe('npm install affitor-tracker')
+    // One it does not know leaves the choice to the lockfile.
+    expect(command('cnpm@9.0.0', 'yarn.lock')).toBe('yarn add affitor-tracker')
+  })
+
+  it("finds a monorepo root's lockfile in a parent directory, up to the repository's root", () => {
+    const root = makeProject({ '.git/': '', 'pnpm-lock.yaml': '', 'package.json': { name: 'monorepo', private: true }, 'apps/web/package.json': MANIFESTS.vite })
+    expect(detectFramework(join(root, 'apps/web')).install).toBe('pnpm add affitor-tracker')
+    // The project's own lockfile comes first.
+    const own = makeProject({ '.git/': '', 'pnpm-lock.yaml': '', 'apps/web/package.json': MANIFESTS.vite, 'apps/web/package-lock.json': '' })
+    expect(detectFramework(join(own, 'apps/web')).install).toBe('npm install affitor-tracker')
+    // No lockfile above the directory holding .git is looked at.
+    const outside = makeProject({ 'yarn.lock': '', 'repo/.git/': '', 'repo/package.json': MANIFESTS.vite })
+    expect(detectFramework(join(outside, 'repo')).install).toBe('npm install affitor-tracker')
+    const nested = makeProject({ 'yarn.lock': '', 'repo/.git/': '', 'repo/apps/web/package.json': MANIFESTS.vite })
+    expect(detectFramework(join(nested, 'repo/apps/web')).install).toBe('npm install affitor-tracker')
+  })
+
   it('detects Vite + React from dependencies and devDependencies, and TypeScript from tsconfig.json', () => {
     expect(detectFramework(makeProject({ 'package.json': MANIFESTS.vite }))).toEqual({ framework: 'vite-react', reason: 'vite and react in package.json', typescript: false, install: 'npm install affitor-tracker' })
     expect(detectFramework(makeProject({ 'package.json': MANIFESTS.vite, 'tsconfig.json': '{}' })).typescript).toBe(true)
