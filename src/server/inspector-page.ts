@@ -98,11 +98,17 @@ const SCRIPT = `
   function time(iso) {
     return h('time', null, [String(iso).replace('T', ' ').slice(0, 19) + ' UTC']);
   }
+  // Amounts come as Stripe counts them, in the currency's smallest unit: cents for USD, but whole
+  // units for Stripe's zero-decimal currencies (https://docs.stripe.com/currencies#zero-decimal).
+  // ISK, HUF and TWD stay two-decimal in Stripe's API (100 is 1 króna), so they are divided too.
+  var ZERO_DECIMAL = ['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'];
   function money(cents, currency) {
+    var whole = ZERO_DECIMAL.indexOf(currency) >= 0;
+    var units = whole ? cents : cents / 100;
     try {
-      return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency }).format(cents / 100);
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency }).format(units);
     } catch (error) {
-      return (cents / 100).toFixed(2) + ' ' + currency;
+      return (whole ? String(units) : units.toFixed(2)) + ' ' + currency;
     }
   }
   function link(href, text) {

@@ -94,6 +94,27 @@ describe('the live page', () => {
     }
   })
 
+  it('shows amounts in zero-decimal currencies (JPY, KRW…) as whole units, as Stripe counts them', async () => {
+    const server = await startTestServer()
+    await server.sale({ transaction_id: 'order_jpy', amount_cents: 4_900, currency: 'JPY', customer_key: 'yuki' })
+    await server.sale({ transaction_id: 'order_krw', amount_cents: 15_000, currency: 'krw', customer_key: 'yuki' })
+    await server.sale({ transaction_id: 'order_xof', amount_cents: 2_500, currency: 'XOF', customer_key: 'yuki' })
+    await server.sale({ transaction_id: 'order_usd', amount_cents: 4_900, customer_key: 'yuki' })
+    // Stripe keeps the króna two-decimal in its API: 50000 is 500 kr.
+    await server.sale({ transaction_id: 'order_isk', amount_cents: 50_000, currency: 'ISK', customer_key: 'yuki' })
+    const page = await openPage(server)
+    try {
+      await waitForDrawn(page.document, 'Totals per partner')
+      const revenue = page.document.querySelector('#totals tbody tr td:nth-child(5)')!.textContent!.split(' + ')
+      // By currency code: ISK, JPY, KRW, USD, XOF. ICU spaces some symbols with narrow and no-break spaces.
+      expect(revenue[0]).toMatch(/^ISK\s500$/)
+      expect(revenue.slice(1, 4)).toEqual(['¥4,900', '₩15,000', '$49.00'])
+      expect(revenue[4]).toMatch(/^F\sCFA\s2,500$/)
+    } finally {
+      await page.close()
+    }
+  })
+
   it('draws only the chains its address asks for: ?customer=… and ?partner=…', async () => {
     const server = await startTestServer()
     for (const [code, customer] of [['P1', 'ada'], ['P2', 'bob']]) {
