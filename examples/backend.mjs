@@ -41,7 +41,7 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
       body: JSON.stringify(body),
     })
-    return { sent: body, status: response.status, answer: await response.json() }
+    return { sent: body, status: response.status, answer: await readAnswer(response) }
   }
 
   /** Sends a webhook signed as Stripe signs them: HMAC-SHA256 over `timestamp.payload`. */
@@ -54,7 +54,7 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
       headers: { 'content-type': 'application/json', 'stripe-signature': `t=${timestamp},v1=${signature}` },
       body: payload,
     })
-    return { sent: { type, object }, status: response.status, answer: await response.json() }
+    return { sent: { type, object }, status: response.status, answer: await readAnswer(response) }
   }
 
   const routes = {
@@ -149,11 +149,26 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
       const json = JSON.parse(body || '{}')
       ;[status, answer] = await route(json && typeof json == 'object' ? json : {}, parseCookies(req.headers.cookie))
     } catch (error) {
-      ;[status, answer] = error instanceof SyntaxError ? [400, { error: 'Invalid JSON body' }] : [500, { error: String(error) }]
+      // 400 for the caller's own body; 502 when the tracking API's reply is what went wrong.
+      if (error instanceof TrackingApiReplyError) [status, answer] = [502, { error: error.message }]
+      else [status, answer] = error instanceof SyntaxError ? [400, { error: 'Invalid JSON body' }] : [500, { error: String(error) }]
     }
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(answer))
     return true
+  }
+}
+
+/** The tracking API answered something that is not JSON: a proxy's HTML error page, say. */
+class TrackingApiReplyError extends Error {}
+
+/** The tracking API's answer, parsed; a {@link TrackingApiReplyError} when it is not JSON. */
+async function readAnswer(response) {
+  const text = await response.text()
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new TrackingApiReplyError(`The tracking API answered ${response.status} with a body that is not JSON`)
   }
 }
 
