@@ -50,3 +50,10 @@ describe('debug mode in the built files', () => {
     expect(code).toContain('affitor_debug')
   })
 })
+
+describe('the CDN files as they load', () => {
+  it.each(['affitor-tracker.js', 'affitor-tracker.debug.js'])('dist/%s opens with V8\'s compile hint, then the licence', (file) => {
+    // The hint works on the file's first line only.
+    expect(built(file).split('\n').slice(0, 2)).toEqual(['//# allFunctionsCalledOnLoad', '/*! affitor-tracker, js-cookie | MIT */'])
+  })
+})
