@@ -99,7 +99,7 @@ const SCRIPT = `
     return h('time', null, [String(iso).replace('T', ' ').slice(0, 19) + ' UTC']);
   }
   // Amounts come as Stripe counts them, in the currency's smallest unit: cents for USD, but whole
-  // units for Stripe's zero-decimal currencies (https://docs.stripe.com/currencies#zero-decimal).
+  // units for Stripe's zero-decimal currencies (docs.stripe.com/currencies, "Zero-decimal currencies").
   // ISK, HUF and TWD stay two-decimal in Stripe's API (100 is 1 króna), so they are divided too.
   var ZERO_DECIMAL = ['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'];
   function money(cents, currency) {
