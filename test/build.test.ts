@@ -25,6 +25,13 @@ describe('what the browser files carry', () => {
     expect(built('node.js')).not.toContain('js-cookie')
   })
 
+  it.each(['node.js', 'node.cjs', 'first-party.js', 'first-party.cjs'])('dist/%s imports only its packages (ky, tldts) and its own chunks: no Node built-in, so it runs on Workers, Deno and Bun as is', (file) => {
+    const code = built(file)
+    const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((match) => match[1])
+    expect(specifiers.length).toBeGreaterThan(0)
+    for (const specifier of specifiers) expect(specifier, `dist/${file} imports ${specifier}`).toMatch(/^(ky|tldts|\.\/chunk-[\w-]+\.c?js)$/)
+  })
+
   it('the markers are found where they belong, so their absence above means something', () => {
     expect(built('react.js')).toContain('useContext')
     expect(built('react.js')).toContain('<AffitorProvider>')

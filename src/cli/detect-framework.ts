@@ -37,6 +37,11 @@ export interface Detection {
   clientHooks?: string
   /** A Node server: `"esm"` when its package.json says `"type": "module"`, else `"commonjs"` (its `.js` files use `require()`). */
   module?: 'esm' | 'commonjs'
+  /**
+   * Hono on Cloudflare Workers (`wrangler` in package.json, or a `wrangler.toml`, `.json` or
+   * `.jsonc`): its secrets come with each request, in `c.env`, not in `process.env`.
+   */
+  workers?: boolean
   /** Whether the project has a `tsconfig.json`: its new files are then TypeScript (`.ts`, `.tsx`). */
   typescript: boolean
   /**
@@ -78,7 +83,8 @@ export function isBackend(framework: Framework): framework is Backend {
  *   React Router's framework mode (`react-router` and `@react-router/dev`): before Vite, which
  *   all of them have;
  * - Vite + React (`vite` and `react`), any other Vite app (vanilla, Vue, Svelte, Solid, Preact);
- * - a Node server without any of those: Express, Fastify or Hono;
+ * - a Node server without any of those: Express, Fastify or Hono (Hono on Cloudflare Workers
+ *   when `wrangler` is in package.json or its configuration file is there);
  * - else plain HTML.
  *
  * Throws an `Error` naming the file for a package.json that is not JSON.
@@ -120,8 +126,10 @@ export function detectFramework(dir: string): Detection {
   if (deps.has('vite')) return found('vite', 'vite in package.json, without react')
   const backend = BACKENDS.find((name) => deps.has(name))
   if (backend) {
-    return found(backend, `${backend} in package.json, without a front-end framework`, {
+    const wrangler = backend == 'hono' && (deps.has('wrangler') ? 'wrangler in package.json' : ['wrangler.toml', 'wrangler.json', 'wrangler.jsonc'].find(isFile))
+    return found(backend, `${backend} in package.json, without a front-end framework${wrangler ? `, on Cloudflare Workers (${wrangler})` : ''}`, {
       ...(isDir('src') && { srcDir: 'src' }),
+      ...(wrangler && { workers: true }),
       module: manifest.type == 'module' ? 'esm' : 'commonjs',
     })
   }

@@ -283,13 +283,18 @@ const SERVERS: Readonly<Record<Backend, { how: string; mount: string; request: s
  */
 function serverSnippet(detection: Detection, server: Backend, { programId, apiBase }: SnippetOptions): Snippet {
   const typed = detection.typescript
-  const commonjs = !typed && detection.module == 'commonjs'
-  // Node's ES modules need the extension, which TypeScript maps to the .ts file.
-  const self = detection.module == 'commonjs' ? './affitor' : './affitor.js'
+  const workers = server == 'hono' && detection.workers == true
+  // A Worker is an ES module, bundled by wrangler, whatever package.json's "type" says.
+  const commonjs = !typed && detection.module == 'commonjs' && !workers
+  // Node's ES modules need the extension, which TypeScript maps to the .ts file; wrangler's bundler resolves either.
+  const self = detection.module == 'commonjs' && !workers ? './affitor' : './affitor.js'
   const use = (names: string, from: string) => (commonjs ? `const { ${names} } = require('${from}')` : `import { ${names} } from '${from}'`)
   const exported = commonjs ? '' : 'export '
   const type = (annotation: string) => (typed ? annotation : '')
   const handler = `createFirstPartyHandler(${apiBase ? `{ apiBase: '${apiBase}' }` : ''})`
+  const clientOptions = (apiKey: string) => `apiKey: ${apiKey}, programId: '${programId}'${apiBase ? `, apiBase: '${apiBase}'` : ''}`
+  // The client, in the steps' lines: made from the request's env on Workers.
+  const client = workers ? 'affitorFor(c.env)' : 'affitor'
   const endpoint = {
     express: [`${exported}const affitorFirstParty = toNodeHandler(${handler})`],
     fastify: [
@@ -313,7 +318,13 @@ function serverSnippet(detection: Detection, server: Backend, { programId, apiBa
     `// key is the program's secret (AFFITOR_API_KEY in the environment): never send it to a browser.`,
     `// Written by \`npx affitor-tracker init\`.`,
     // Both were checked for quotes by the argument parser.
-    `${exported}const affitor = createAffitorClient({ apiKey: process.env.AFFITOR_API_KEY, programId: '${programId}'${apiBase ? `, apiBase: '${apiBase}'` : ''} })`,
+    ...(workers
+      ? [
+          `// On Cloudflare Workers the key comes with each request, in c.env (\`wrangler secret put AFFITOR_API_KEY\`):`,
+          `// affitorFor(c.env) makes the client from it.`,
+          `${exported}const affitorFor = (env${type(': { AFFITOR_API_KEY?: string }')}) => createAffitorClient({ ${clientOptions('env.AFFITOR_API_KEY')} })`,
+        ]
+      : [`${exported}const affitor = createAffitorClient({ ${clientOptions('process.env.AFFITOR_API_KEY')} })`]),
     ``,
     `// First-party mode: the browser tracker sends its clicks and leads to /_affitor on this site,`,
     `// which forwards them to the tracking API and sets the click cookie from this server: a cookie`,
@@ -323,17 +334,20 @@ function serverSnippet(detection: Detection, server: Backend, { programId, apiBa
     ``,
   ].join('\n')
   const { how, mount, request } = SERVERS[server]
+  const lead = `${client}.trackLead({ customer_key: user.id, email: user.email, click_id: readClickId(${request}) }).catch((error) => console.error('affitor lead:', error.message))`
   return {
     path: `${detection.srcDir ? detection.srcDir + '/' : ''}affitor.${typed ? 'ts' : 'js'}`,
     code,
     steps: [
-      `${how}\n\n  ${use('affitor, affitorFirstParty', self)}\n\n  ${mount}`,
+      `${workers && typed ? how.replace(/:$/, '; name the key in its Bindings, as secrets are: new Hono<{ Bindings: { AFFITOR_API_KEY: string } }>():') : how}` +
+        `\n\n  ${use(`${workers ? 'affitorFor' : 'affitor'}, affitorFirstParty`, self)}\n\n  ${mount}`,
       `After a visitor registers, tie your own stable user id to their click, whose id the tracker keeps in the affitor_click_id cookie ` +
-        `(sent from the server, no ad blocker drops it; should the API refuse it or be down, the signup must still succeed):\n\n` +
+        `(sent from the server, no ad blocker drops it; should the API refuse it or be down, the signup must still succeed` +
+        `${workers ? '; waitUntil() answers the signup without waiting for it' : ''}):\n\n` +
         `  ${use('readClickId', 'affitor-tracker/node')}\n\n` +
-        `  await affitor.trackLead({ customer_key: user.id, email: user.email, click_id: readClickId(${request}) }).catch((error) => console.error('affitor lead:', error.message))`,
+        (workers ? `  c.executionCtx.waitUntil(${lead})` : `  await ${lead}`),
       `After each payment, report the sale with the same user id (a transaction_id is recorded once, however often it is sent; Stripe Checkout: withAffitorMetadata):\n\n` +
-        `  await affitor.trackSale({ transaction_id: order.id, amount_cents: order.totalCents, customer_key: user.id })`,
+        `  await ${client}.trackSale({ transaction_id: order.id, amount_cents: order.totalCents, customer_key: user.id })`,
       `Point the browser tracker at this server, from pages on the same origin: data-affitor-endpoint="/_affitor" on the script tag, ` +
         `or endpoint: '/_affitor' in init() or on <AffitorProvider> (init run in the front end's own project prints its snippet).`,
     ],

@@ -1,5 +1,4 @@
 import ky, { isHTTPError, type Hooks, type KyInstance } from 'ky'
-import { randomUUID } from 'node:crypto'
 import { AffitorApiError } from './errors'
 import type { ClickInput, ClickResult, LeadInput, LeadResult, RefundInput, RefundResult, SaleInput, SaleResult } from './types'
 
@@ -108,11 +107,11 @@ export function createAffitorClient(options: AffitorClientOptions = {}): Affitor
     async trackClick(click) {
       if (typeof click?.affiliate_url != 'string') throw new TypeError('trackClick(): affiliate_url is required')
       const additional = { ...(programId != null && { program_id: programId }), ...click.additional_data }
-      return post('click', { event_id: randomUUID(), ...click, additional_data: additional })
+      return post('click', { event_id: crypto.randomUUID(), ...click, additional_data: additional })
     },
     async trackLead(lead) {
       if (!lead?.customer_key && !lead?.click_id) throw new TypeError('trackLead(): customer_key or click_id is required')
-      return post('lead', { event_id: randomUUID(), ...(programId != null && { program_id: programId }), ...lead, click_id: lead.click_id ?? undefined })
+      return post('lead', { event_id: crypto.randomUUID(), ...(programId != null && { program_id: programId }), ...lead, click_id: lead.click_id ?? undefined })
     },
     async trackSale(sale) {
       needsKey('trackSale()')

@@ -167,6 +167,16 @@ describe('detectFramework', () => {
       install: 'npm install affitor-tracker',
     })
     expect(detectFramework(makeProject({ 'package.json': MANIFESTS.hono, 'tsconfig.json': '{}', 'yarn.lock': '' }))).toMatchObject({ framework: 'hono', module: 'esm', typescript: true, install: 'yarn add affitor-tracker' })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.hono })).workers).toBeUndefined()
+    // Hono on Cloudflare Workers: wrangler in package.json, or its configuration file.
+    expect(detectFramework(makeProject({ 'package.json': { ...MANIFESTS.hono, devDependencies: { wrangler: '^4.0.0' } } }))).toMatchObject({
+      framework: 'hono',
+      reason: 'hono in package.json, without a front-end framework, on Cloudflare Workers (wrangler in package.json)',
+      workers: true,
+    })
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.hono, 'wrangler.jsonc': '{}' }))).toMatchObject({ framework: 'hono', workers: true, reason: expect.stringContaining('(wrangler.jsonc)') })
+    // Only Hono's snippet has a Workers form.
+    expect(detectFramework(makeProject({ 'package.json': MANIFESTS.express, 'wrangler.toml': '' })).workers).toBeUndefined()
     // A front-end framework with a server of its own (a custom Next.js server, Vite in middleware mode) is the front end's.
     expect(detectFramework(makeProject({ 'package.json': { dependencies: { ...MANIFESTS.next.dependencies, express: '5' } }, 'app/': '' })).framework).toBe('next-app')
     expect(detectFramework(makeProject({ 'package.json': { dependencies: { ...MANIFESTS.vite.dependencies, ...MANIFESTS.vite.devDependencies, express: '5' } } })).framework).toBe('vite-react')

@@ -187,6 +187,14 @@ describe('snippetFor', () => {
     expect(hono.code).toContain("export const affitorFirstParty = createFirstPartyHandler({ apiBase: 'http://localhost:4700' })")
     expect(codeOf(hono.steps[0])).toContain("app.all('/_affitor/*', (c) => affitorFirstParty(c.req.raw))")
     expect(hono.steps[1]).toContain('readClickId(c.req.raw)')
+
+    // On Cloudflare Workers: the client made from the request's env, an ES module even without "type": "module".
+    const worker = snippetFor({ framework: 'hono', reason: '', module: 'commonjs', typescript: false, workers: true }, LOCAL)
+    expect(worker.code).toContain("export const affitorFor = (env) => createAffitorClient({ apiKey: env.AFFITOR_API_KEY, programId: '42', apiBase: 'http://localhost:4700' })")
+    expect(worker.code).not.toMatch(/process\.env|require\(/)
+    expect(codeOf(worker.steps[0])).toContain("import { affitorFor, affitorFirstParty } from './affitor.js'")
+    expect(codeOf(worker.steps[1])).toContain('c.executionCtx.waitUntil(affitorFor(c.env).trackLead(')
+    expect(codeOf(worker.steps[2])).toBe('await affitorFor(c.env).trackSale({ transaction_id: order.id, amount_cents: order.totalCents, customer_key: user.id })')
   })
 
   it('points every backend at affitor-tracker/node with the program id and API base', () => {
@@ -219,7 +227,7 @@ const isImport = (line: string) => /^import |^const .* = require\(/.test(line)
  * signup route, the sale in an orders route. `GET /` answers `home`. It prints its address once
  * it listens.
  */
-function appSource(server: Backend, snippet: Snippet, style: Style): string {
+function appSource(server: Backend, snippet: Snippet, style: Style, workers = false): string {
   const { typescript, module } = STYLES[style]
   const commonjs = !typescript && module == 'commonjs'
   const blocks = snippet.steps.slice(0, 3).map((step) => codeOf(step).split('\n'))
@@ -273,7 +281,7 @@ function appSource(server: Backend, snippet: Snippet, style: Style): string {
       use('{ createServer }', 'node:http'),
       use('{ Hono }', 'hono'),
       ...imports,
-      `const app = new Hono()`,
+      `const app = new Hono${workers && typescript ? '<{ Bindings: { AFFITOR_API_KEY: string } }>' : ''}()`,
       mount,
       `app.post('/signup', async (c) => {`,
       `  const body = await c.req.json()`,
@@ -289,6 +297,16 @@ function appSource(server: Backend, snippet: Snippet, style: Style): string {
       `  return c.json({ reported: order.id })`,
       `})`,
       `app.get('/', (c) => c.text('home'))`,
+      ...(workers ? workerRuntime(typed) : nodeServer(typed)),
+    ],
+  }
+  return apps[server].join('\n') + '\n'
+}
+
+/** What @hono/node-server does, reduced to what these requests need: the body read, each cookie its own header. */
+function nodeServer(typed: (annotation: string) => string): string[] {
+  const listen = `() => console.log(JSON.stringify(server.address()))`
+  return [
       // What @hono/node-server does, reduced to what these requests need: the body read, each cookie its own header.
       `const server = createServer(async (req, res) => {`,
       `  const chunks${typed(': Buffer[]')} = []`,
@@ -301,9 +319,30 @@ function appSource(server: Backend, snippet: Snippet, style: Style): string {
       `  res.end(Buffer.from(await response.arrayBuffer()))`,
       `})`,
       `server.listen(0, '127.0.0.1', ${listen})`,
-    ],
-  }
-  return apps[server].join('\n') + '\n'
+  ]
+}
+
+/**
+ * Cloudflare's runtime as a Worker meets it, on Node: \`app.fetch(request, env, ctx)\`, the secret
+ * in \`env\` (the process has none in \`process.env\`), \`ctx.waitUntil()\` keeping the work it is
+ * handed. Each cookie its own header, as in {@link nodeServer}.
+ */
+function workerRuntime(typed: (annotation: string) => string): string[] {
+  return [
+    `const env = { AFFITOR_API_KEY: 'sk_demo_affitor' }`,
+    `const ctx = { waitUntil(promise${typed(': Promise<unknown>')}) { promise.then(() => console.error('waitUntil settled')) }, passThroughOnException() {}, props: {} }`,
+    `const server = createServer(async (req, res) => {`,
+    `  const chunks${typed(': Buffer[]')} = []`,
+    `  for await (const chunk of req) chunks.push(chunk)`,
+    `  const init = { method: req.method, headers: req.headers${typed(' as Record<string, string>')}, ...(chunks.length > 0 && { body: Buffer.concat(chunks) }) }`,
+    `  const response = await app.fetch(new Request('http://' + req.headers.host + req.url, init), env, ctx)`,
+    `  res.statusCode = response.status`,
+    `  response.headers.forEach((value, name) => { if (name != 'set-cookie') res.setHeader(name, value) })`,
+    `  res.setHeader('set-cookie', response.headers.getSetCookie())`,
+    `  res.end(Buffer.from(await response.arrayBuffer()))`,
+    `})`,
+    `server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address())))`,
+  ]
 }
 
 /**
@@ -311,15 +350,15 @@ function appSource(server: Backend, snippet: Snippet, style: Style): string {
  * writes it and the app beside it. Its node_modules is the repository's, so `affitor-tracker`
  * is the built package, as `npm install affitor-tracker` would give.
  */
-function serverProject(server: Backend, style: Style, apiBase: string) {
+function serverProject(server: Backend, style: Style, apiBase: string, workers = false) {
   const { typescript, module } = STYLES[style]
-  const detection: Detection = { framework: server, reason: '', typescript, module }
+  const detection: Detection = { framework: server, reason: '', typescript, module, ...(workers && { workers }) }
   const snippet = snippetFor(detection, { programId: '1', apiBase })
   const app = `app.${typescript ? 'ts' : 'js'}`
   const dir = makeProject({
     'package.json': { name: 'shop', private: true, ...(module == 'esm' && { type: 'module' }) },
     [snippet.path]: snippet.code,
-    [app]: appSource(server, snippet, style),
+    [app]: appSource(server, snippet, style, workers),
   })
   symlinkSync(NODE_MODULES, join(dir, 'node_modules'), 'dir')
   return { dir, snippet, files: [join(dir, snippet.path), join(dir, app)] }
@@ -355,14 +394,14 @@ describe('the server snippets, run against the reference server', () => {
   afterAll(() => reference.close())
 
   /** Starts the project's app (TypeScript transpiled first, as tsc would) and resolves with its URL and what it wrote on stderr. */
-  async function start(dir: string, style: Style, files: string[]) {
+  async function start(dir: string, style: Style, files: string[], env: NodeJS.ProcessEnv = { ...process.env, AFFITOR_API_KEY: 'sk_demo_affitor' }) {
     const { typescript, module } = STYLES[style]
     for (const file of typescript ? files : []) {
       const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: module == 'esm' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS, esModuleInterop: true } })
       writeFileSync(file.replace(/\.ts$/, '.js'), outputText)
     }
     const entry = files[1].replace(/\.ts$/, '.js')
-    const child = spawn(process.execPath, [entry], { cwd: dir, env: { ...process.env, AFFITOR_API_KEY: 'sk_demo_affitor' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [entry], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
     children.push(child)
     const output = { stderr: '' }
     child.stderr!.on('data', (chunk) => (output.stderr += chunk))
@@ -409,6 +448,31 @@ describe('the server snippets, run against the reference server', () => {
     it('type-checks in TypeScript, as an ES module and as CommonJS, against the real types', () => {
       const files = (['typescript-esm', 'typescript-commonjs'] as const).flatMap((style) => serverProject(server, style, reference.url).files)
       expect(typeErrors(files)).toEqual([])
+    }, 30_000)
+  })
+
+  describe('hono on Cloudflare Workers', () => {
+    it.each(['esm', 'typescript-esm'] as Style[])('%s: the key from c.env, none in process.env; the lead handed to waitUntil(), the sale attributed', async (style) => {
+      const { dir, files, snippet } = serverProject('hono', style, reference.url, true)
+      expect(snippet.code).not.toContain('process.env')
+      const { AFFITOR_API_KEY: _none, ...env } = process.env
+      const { url, output } = await start(dir, style, files, env)
+      const post = (path: string, body: object, cookie?: string) =>
+        fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie && { cookie }) }, body: JSON.stringify(body) })
+
+      const { click_id: clickId } = await (await post('/_affitor/api/v1/track/click', { affiliate_url: 'https://shop.test/?aff=P1' })).json()
+      const userId = `user_workers_${style}_${Date.now()}`
+      expect((await post('/signup', { id: userId, email: `${userId}@shop.test` }, `affitor_click_id=${clickId}`)).status).toBe(200)
+      await expect.poll(() => output.stderr).toContain('waitUntil settled')
+      expect((await events('lead')).find((event) => event.customer_key == userId)).toMatchObject({ click_id: clickId, partner_code: 'P1' })
+      // A sale needs the key: it came from env.
+      expect((await post('/orders', { user_id: userId, order_id: `order_${userId}`, amount_cents: 4_900 })).status).toBe(200)
+      expect((await events('sale')).find((event) => event.customer_key == userId)).toMatchObject({ attributed: true, partner_code: 'P1' })
+      expect(output.stderr).not.toContain('affitor')
+    })
+
+    it('type-checks against the real types', () => {
+      expect(typeErrors(serverProject('hono', 'typescript-esm', reference.url, true).files)).toEqual([])
     }, 30_000)
   })
 })

@@ -81,6 +81,9 @@ declare global {
 `
 
 /** Type-checks files (name → code) placed in the repository's root, so that its node_modules resolve. */
+/** A whole program type-checked with the package's and React's declarations: seconds on a busy machine. */
+const TYPE_CHECK_TIMEOUT = 60_000
+
 function typeCheck(files: Map<string, string>, options: ts.CompilerOptions): string[] {
   const virtual = new Map([...files].map(([name, code]) => [join(ROOT, '.docs-snippets', name), code]))
   virtual.set(join(ROOT, '.docs-snippets', 'prelude.d.ts'), PRELUDE)
@@ -153,7 +156,7 @@ describe('the docs', () => {
     const files = new Map(of('ts', 'tsx').map((block) => [fileFor(block, block.lang), block.code + '\nexport {}\n']))
     expect(files.size).toBeGreaterThan(10)
     expect(typeCheck(files, COMPILER)).toEqual([])
-  })
+  }, TYPE_CHECK_TIMEOUT)
 
   it('has JavaScript snippets, and scripts in HTML snippets, that type-check as JavaScript', () => {
     const files = new Map(of('js').map((block) => [fileFor(block, 'js'), block.code + '\nexport {}\n']))
@@ -162,7 +165,7 @@ describe('the docs', () => {
     }
     expect(files.size).toBeGreaterThan(4)
     expect(typeCheck(files, { ...COMPILER, allowJs: true, checkJs: true, strict: false })).toEqual([])
-  })
+  }, TYPE_CHECK_TIMEOUT)
 
   it('has script tags that load the CDN file and name only options the tracker has', () => {
     // The options' names, from the type the tracker takes: an attribute with a typo fails here.
@@ -177,7 +180,7 @@ describe('the docs', () => {
     }
     expect(files.size).toBeGreaterThan(3)
     expect(typeCheck(files, COMPILER)).toEqual([])
-  })
+  }, TYPE_CHECK_TIMEOUT)
 
   it('has JSON snippets that parse, and seeds the reference server loads', () => {
     const blocks = of('json')
