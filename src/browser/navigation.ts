@@ -34,12 +34,12 @@ export function watchNavigation(listener: (restore?: PopStateEvent) => unknown):
 }
 
 /**
- * Removes the `param` query parameter from the address bar of the page at `url` without a
- * navigation, keeping the history entry's state, the other parameters and the hash. Does
- * nothing where the page may not change its URL (a sandboxed frame).
+ * Removes the `param` query parameters (the partner code's names) from the address bar of the
+ * page at `url` without a navigation, keeping the history entry's state, the other parameters
+ * and the hash. Does nothing where the page may not change its URL (a sandboxed frame).
  */
-export function removeParam(url: string, param: string): void {
+export function removeParam(url: string, param: readonly string[]): void {
   try {
-    history.replaceState(history.state, '', withoutParams(url, (name) => name == param))
+    history.replaceState(history.state, '', withoutParams(url, (name) => param.includes(name)))
   } catch {}
 }

@@ -24,11 +24,14 @@ export interface TrackerOptions {
    */
   endpoint?: string
   /**
-   * Name of the URL query parameter that carries the partner's code.
+   * Name of the URL query parameter that carries the partner's code, or several names (links of
+   * older programs, or of another platform): the first of the list that holds a code wins. The
+   * click's `affiliate_url` carries the code as `aff=<code>` whatever name it came in, since the
+   * protocol's server reads `aff`. In a data attribute, a comma-separated list.
    * @default "aff"
-   * @example "ref"
+   * @example ['aff', 'ref', 'via']
    */
-  param?: string
+  param?: string | readonly string[]
   /**
    * Domain for the attribution cookies. By default the tracker uses the broadest domain the
    * browser accepts (so `www.shop.com` and `app.shop.com` share the cookie), or a host-only
@@ -115,11 +118,12 @@ export interface TrackerOptions {
 type Defaulted = 'apiBase' | 'param' | 'autoTrack' | 'timeout' | 'redactParams' | 'transport'
 
 /** Options after defaults are applied. */
-export type NormalizedOptions = Required<Pick<TrackerOptions, Defaulted>> & Omit<TrackerOptions, Defaulted | 'programId'> & { programId: string }
+export type NormalizedOptions = Required<Pick<TrackerOptions, Exclude<Defaulted, 'param'>>> &
+  Omit<TrackerOptions, Defaulted | 'programId'> & { programId: string; param: readonly string[] }
 
 const defaults = {
   apiBase: 'https://api.affitor.com',
-  param: 'aff',
+  param: ['aff'] as readonly string[],
   autoTrack: true,
   timeout: 10_000,
   redactParams: REDACTED_PARAMS as readonly string[],
@@ -144,10 +148,12 @@ export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
   opts.apiBase = String(opts.endpoint || opts.apiBase).replace(/\/+$/, '')
   // A number, from a data attribute's text too (an attribute without a value is `true`: no number).
   opts.timeout = opts.timeout !== true && +opts.timeout > 0 ? +opts.timeout : defaults.timeout
-  // A list, or the comma-separated text of a data attribute; never the partner code's own parameter.
+  // Lists, or the comma-separated text of a data attribute.
+  opts.param = String(opts.param).split(/ *, */)
+  // Never a partner code's own parameter.
   opts.redactParams = String(opts.redactParams)
     .toLowerCase()
     .split(/ *, */)
-    .filter((name) => name != opts.param)
+    .filter((name) => !opts.param.includes(name))
   return opts as NormalizedOptions
 }

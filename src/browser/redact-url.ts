@@ -1,3 +1,5 @@
+import { readPartnerCode } from '../partner-code'
+
 /**
  * What of a URL the tracker may send: never the fragment (`#access_token=…` of an OAuth implicit
  * flow stays in the page, as browsers keep it out of requests too), and none of the query
@@ -17,7 +19,7 @@ export const REDACTED_PARAMS = ['code', 'state', 'token', 'access_token', 'id_to
  * "flag" as "flag=", which an app may read back from `location.search`). Throws when `url` is
  * not an absolute URL.
  */
-export function withoutParams(url: string, drop: (name: string) => boolean): URL {
+export function withoutParams(url: string, drop: (name: string) => unknown): URL {
   const clean = new URL(url)
   clean.search = clean.search.slice(1).split('&').filter((pair) => !drop(pair.split('=')[0])).join('&')
   return clean
@@ -26,13 +28,18 @@ export function withoutParams(url: string, drop: (name: string) => boolean): URL
 /**
  * `url` as the tracker sends it: without its fragment and without the parameters named in
  * `names` (lower case; matched in any case). `''` when `url` is not an absolute URL (an empty referrer).
+ * With the partner `code` of a landing, as the click's `affiliate_url`: carrying it as `aff=<code>`,
+ * where the protocol's server reads it, when it came under another name (an alias, or a redacted `aff`).
  */
-export function redactUrl(url: string, names: readonly string[]): string {
+export function redactUrl(url: string, names: readonly string[], code?: string): string {
   try {
-    const clean = withoutParams(url, (name) => names.includes(name.toLowerCase()))
+    const alias = code && (names.includes('aff') || readPartnerCode(url, ['aff']) != code)
+    const clean = withoutParams(url, (name) => names.includes(name.toLowerCase()) || (alias && name == 'aff'))
+    if (alias) clean.search += (clean.search ? '&aff=' : 'aff=') + code
     clean.hash = ''
     return clean.href
   } catch {
     return ''
   }
 }
+

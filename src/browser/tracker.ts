@@ -191,7 +191,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
   // The click's key: the program id (a lead's is 'l' and the customer key, an event's its random id).
   const CLICK = programId
   const codeIn = (url: string) => readPartnerCode(url, param)
-  const redact = (url: string) => redactUrl(url, opts.redactParams)
+  const redact = (url: string, code?: string) => redactUrl(url, opts.redactParams, code)
   // A program drives this page (automation, a crawler): its page views are no clicks.
   const bot = !opts.trackBots && isAutomated(navigator)
   // The URLs this page view has seen: going back or forward to one is no new landing.
@@ -332,7 +332,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     if (skipped == 'bot') botNoticed ||= (console.info(BOT_NOTICE), 1)
     if (skipped) return skip(skipped)
     return queue('click', {
-      affiliate_url: redact(url),
+      affiliate_url: redact(url, code!),
       ...pageContext(redact),
       session_id: sessionId(),
       existing_click_id: stored,
@@ -382,8 +382,9 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       const url = location.href
       const code = codeIn(url)
       if (__DEV__ && !code) {
-        const raw = new URL(url).searchParams.get(param)
-        log(raw == null ? 'no ' + param + ' parameter in the URL' : 'partner code rejected: ' + JSON.stringify(raw) + ' (1 to 64 of A-Z a-z 0-9 _ . ~ -)')
+        const query = new URL(url).searchParams
+        const name = param.find((name) => query.has(name))
+        log(name == null ? 'no ' + param.join(' or ') + ' parameter in the URL' : 'partner code rejected: ' + JSON.stringify(query.get(name)) + ' (1 to 64 of A-Z a-z 0-9 _ . ~ -)')
       }
       seen[url] = 1
       // While consent is pending, a later URL without a code leaves the held landing alone.

@@ -38,7 +38,7 @@ export function serializeCookie(name: string, value: string, { domain, maxAge, s
 export function partnerCodeOf(affiliateUrl: unknown, param: string): string | null {
   if (typeof affiliateUrl != 'string') return null
   try {
-    return readPartnerCode(affiliateUrl, param)
+    return readPartnerCode(affiliateUrl, [param])
   } catch {
     return null
   }

@@ -25,8 +25,9 @@ export interface FirstPartyOptions {
    */
   cookieDomain?: string
   /**
-   * Name of the URL query parameter that carries the partner's code in `affiliate_url`: the
-   * browser tracker's `param`.
+   * Name of the URL query parameter that carries the partner's code in `affiliate_url`. The
+   * browser tracker sends it as `aff` whatever names its own `param` reads, so the default fits it;
+   * set this only for another client that sends the code under another name.
    * @default "aff"
    * @example "ref"
    */

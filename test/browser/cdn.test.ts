@@ -70,6 +70,14 @@ it('honours data-affitor-cookie-domain and data-affitor-param', async () => {
   expect(w.affitor!.getClickId()).toBeNull()
 })
 
+it('takes a comma-separated list in data-affitor-param, and sends the code as aff=', async () => {
+  setPage('https://www.shop.test/?via=P8')
+  await load({ ...attrs, 'data-affitor-param': 'aff, ref,via' })
+  await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
+  expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/?via=P8&aff=P8')
+  expect(w.affitor!.getData().partnerCode).toBe('P8')
+})
+
 it('sends to a first-party endpoint with data-affitor-endpoint', async () => {
   setPage('https://www.shop.test/?aff=P1')
   await load({ 'data-affitor-program-id': '123', 'data-affitor-endpoint': '/_affitor' })

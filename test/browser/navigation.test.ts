@@ -37,20 +37,26 @@ describe('removeParam', () => {
   it('removes only that parameter, keeping the others, the hash and the state', () => {
     setPage('https://www.shop.test/pricing?utm_source=blog&aff=P1&plan=pro#faq')
     history.replaceState({ key: 'k1' }, '')
-    removeParam(location.href, 'aff')
+    removeParam(location.href, ['aff'])
     expect(location.href).toBe('https://www.shop.test/pricing?utm_source=blog&plan=pro#faq')
     expect(history.state).toEqual({ key: 'k1' })
   })
 
   it('keeps the other parameters exactly as written, and removes every copy of the parameter', () => {
     setPage('https://www.shop.test/search?q=hello%20world&aff=P1&flag&next=/a/b&tags[]=x&q2=a+b&aff=P2#h')
-    removeParam(location.href, 'aff')
+    removeParam(location.href, ['aff'])
     expect(location.href).toBe('https://www.shop.test/search?q=hello%20world&flag&next=/a/b&tags[]=x&q2=a+b#h')
+  })
+
+  it('removes every name of the list, and only those', () => {
+    setPage('https://www.shop.test/?ref=P1&via=P2&aff=P3&refer=x')
+    removeParam(location.href, ['aff', 'ref', 'via'])
+    expect(location.href).toBe('https://www.shop.test/?refer=x')
   })
 
   it('leaves no bare "?" when the parameter was the only one', () => {
     setPage('https://www.shop.test/?aff=P1')
-    removeParam(location.href, 'aff')
+    removeParam(location.href, ['aff'])
     expect(location.href).toBe('https://www.shop.test/')
   })
 
@@ -59,7 +65,7 @@ describe('removeParam', () => {
     vi.spyOn(history, 'replaceState').mockImplementation(() => {
       throw new DOMException('refused', 'SecurityError')
     })
-    expect(() => removeParam(location.href, 'aff')).not.toThrow()
+    expect(() => removeParam(location.href, ['aff'])).not.toThrow()
     vi.restoreAllMocks()
     expect(location.href).toBe('https://www.shop.test/?aff=P1')
   })

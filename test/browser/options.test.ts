@@ -5,7 +5,7 @@ import { fetchTransport } from '../../src/browser/transport'
 describe('normalizeOptions', () => {
   it('applies the defaults', () => {
     const opts = normalizeOptions({ programId: 123 })
-    expect(opts).toMatchObject({ programId: '123', apiBase: 'https://api.affitor.com', param: 'aff', autoTrack: true })
+    expect(opts).toMatchObject({ programId: '123', apiBase: 'https://api.affitor.com', param: ['aff'], autoTrack: true })
     expect(opts.transport).toBe(fetchTransport)
     expect(opts.cookieDomain).toBeUndefined()
     expect(opts.debug).toBeUndefined()
@@ -14,12 +14,20 @@ describe('normalizeOptions', () => {
   it('lets undefined and null fall back to the default', () => {
     const opts = normalizeOptions({ programId: 'p', apiBase: undefined, param: null as unknown as string })
     expect(opts.apiBase).toBe(DEFAULTS.apiBase)
-    expect(opts.param).toBe('aff')
+    expect(opts.param).toEqual(['aff'])
+  })
+
+  it('takes one partner-code parameter, a list, or the comma-separated list of a data attribute', () => {
+    expect(normalizeOptions({ programId: 1, param: 'ref' }).param).toEqual(['ref'])
+    expect(normalizeOptions({ programId: 1, param: ['aff', 'ref', 'via'] }).param).toEqual(['aff', 'ref', 'via'])
+    expect(normalizeOptions({ programId: 1, param: 'aff, ref ,via' }).param).toEqual(['aff', 'ref', 'via'])
+    // None of them is ever redacted from the URLs sent.
+    expect(normalizeOptions({ programId: 1, param: ['ref', 'via'], redactParams: ['ref', 'Via', 'code'] }).redactParams).toEqual(['code'])
   })
 
   it('keeps explicit values and drops trailing slashes from apiBase', () => {
     const opts = normalizeOptions({ programId: ' 7 ', apiBase: 'http://localhost:4700//', param: 'ref', autoTrack: false })
-    expect(opts).toMatchObject({ programId: '7', apiBase: 'http://localhost:4700', param: 'ref', autoTrack: false })
+    expect(opts).toMatchObject({ programId: '7', apiBase: 'http://localhost:4700', param: ['ref'], autoTrack: false })
   })
 
   it('turns a path apiBase into a same-origin prefix', () => {

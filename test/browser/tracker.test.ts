@@ -53,6 +53,50 @@ describe('click', () => {
     expect(tracker.getData()).toEqual({ clickId: 'clk_1', partnerCode: 'P1', programId: '42', hasAttribution: true })
   })
 
+  describe('several names for the partner-code parameter', () => {
+    const aliases = { param: ['aff', 'ref', 'via'] }
+
+    it('reads the code from any of them, and sends it as aff=<code>, the rest of the URL as written', async () => {
+      const { tracker, api } = start('https://www.shop.test/pricing?utm_source=a%20b&ref=P7&flag#top', fakeApi(), aliases)
+      await tracker.trackClick()
+      expect(api.clicks().map((click) => click.body.affiliate_url)).toEqual(['https://www.shop.test/pricing?utm_source=a%20b&ref=P7&flag&aff=P7'])
+      expect(tracker.getData()).toMatchObject({ partnerCode: 'P7', hasAttribution: true })
+    })
+
+    it('takes the first name of the list that holds a code', async () => {
+      const first = start('https://www.shop.test/?via=V1&ref=R1', fakeApi(), aliases)
+      await first.tracker.trackClick()
+      expect(first.api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/?via=V1&ref=R1&aff=R1')
+      clearBrowserState()
+      // In the list's order, not the URL's; a name whose value is no code gives way to the next.
+      const ordered = start('https://www.shop.test/?aff=A1&ref=R1', fakeApi(), { param: ['ref', 'aff'] })
+      await ordered.tracker.trackClick()
+      expect(ordered.api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/?ref=R1&aff=R1')
+      clearBrowserState()
+      const invalid = start('https://www.shop.test/?aff=bad%20code!&via=V2', fakeApi(), aliases)
+      await invalid.tracker.trackClick()
+      expect(invalid.api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/?via=V2&aff=V2')
+    })
+
+    it('sends a URL whose aff is already the code unchanged', async () => {
+      const { tracker, api } = start('https://www.shop.test/?aff=P1&ref=P2', fakeApi(), aliases)
+      await tracker.trackClick()
+      expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/?aff=P1&ref=P2')
+    })
+
+    it('with cleanUrl, takes every one of them out of the address bar', async () => {
+      const { tracker } = start('https://www.shop.test/?ref=P7&via=P8&plan=pro#faq', fakeApi(), { ...aliases, cleanUrl: true })
+      await tracker.trackClick()
+      expect(location.href).toBe('https://www.shop.test/?plan=pro#faq')
+    })
+
+    it('reports nothing for a name outside the list', async () => {
+      const { tracker, api } = start('https://www.shop.test/?partner=P7', fakeApi(), aliases)
+      await expect(tracker.trackClick()).resolves.toMatchObject({ skipped: 'no-code' })
+      expect(api.received).toHaveLength(0)
+    })
+  })
+
   it("sends to the page's own origin when apiBase is a path", async () => {
     const { tracker, api } = start('https://www.shop.test/?aff=P1', fakeApi(), { apiBase: '/' })
     await tracker.trackClick()
@@ -912,7 +956,7 @@ describe('debug mode (development builds)', () => {
     const state = tracker.getState!()
     expect(state).toMatchObject({
       programId: '42',
-      options: { programId: '42', apiBase: 'http://api.test', param: 'aff', autoTrack: true, transport: 'custom' },
+      options: { programId: '42', apiBase: 'http://api.test', param: ['aff'], autoTrack: true, transport: 'custom' },
       consented: true,
       cookieDomain: 'shop.test',
       cookies: { affitor_click_id: 'clk_1', affitor_partner_code: 'P1', affitor_lead: null, affitor_consent: null },
