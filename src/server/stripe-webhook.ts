@@ -1,6 +1,6 @@
 import { isObject } from './fields'
 import { badRequest, HttpError, parseJsonObject, type Route } from './http'
-import type { Body, Sale, State } from './records'
+import type { Body, Click, Sale, State } from './records'
 import { recordRefund } from './refund'
 import { recordSale } from './sale'
 import type { Program } from './seed'
@@ -31,7 +31,12 @@ type Handler = (x: EventContext, object: StripeObject) => Body
  *
  * - `checkout.session.completed` (and `checkout.session.async_payment_succeeded`): a one-time
  *   payment, or a subscription's first payment, from the session's `metadata`. The transaction
- *   id is the payment intent, or the session id when there is none (subscription mode).
+ *   id is the payment intent, or the session id when there is none (subscription mode). A
+ *   session without affitor metadata whose `client_reference_id` is a known click id (a Payment
+ *   Link, pricing table or buy button the tracker decorated) is attributed to that click; its
+ *   Stripe customer (`customer`, with `customer_details.email`) is recorded as a customer tied
+ *   to the click, under the `cus_…` id as its key, and its subscription remembers the click for
+ *   the renewals, which carry no metadata either.
  * - `invoice.paid` and `invoice.payment_succeeded`: a subscription renewal, counted once per
  *   invoice whichever of the two arrives. Invoices with `billing_reason: "subscription_create"`
  *   are skipped: that payment is the one `checkout.session.completed` recorded. The affitor ids
@@ -124,12 +129,22 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
   if (session.mode != 'payment' && session.mode != 'subscription') return ignored('unsupported_mode')
   // Delayed payment methods complete the session unpaid; async_payment_succeeded follows.
   if (session.payment_status == 'unpaid') return ignored('unpaid')
-  const metadata = metadataOf(session.metadata)
   const subscriptionId = idOf(session.subscription)
   // Real sessions do not carry subscription_data; a test payload may, and it names the renewals' metadata.
-  const subscriptionMetadata = metadataOf(isObject(session.subscription_data) ? session.subscription_data.metadata : undefined)
-  const program = x.program(metadata.program_id ?? subscriptionMetadata.program_id)
+  let subscriptionMetadata = metadataOf(isObject(session.subscription_data) ? session.subscription_data.metadata : undefined)
+  const given = metadataOf(session.metadata)
+  // A Payment Link, pricing table or buy button carries no metadata of ours: the tracker put the click id in client_reference_id.
+  const referenced = hasAffitorIds(given) ? undefined : referencedClick(x, session)
+  const program = x.program(given.program_id ?? subscriptionMetadata.program_id ?? (referenced && referenced.program_id))
   if (typeof program == 'string') return ignored(program)
+  let metadata = given
+  if (referenced && referenced.program_id == program.id) {
+    const customerKey = idOf(session.customer)
+    metadata = { program_id: program.id, affitor_click_id: referenced.id, ...(customerKey && { affitor_customer_key: customerKey }) }
+    if (customerKey) tieCustomer(x, program, customerKey, customerEmail(session), referenced)
+    // Its renewals carry no metadata either: the subscription remembers the click.
+    if (!hasAffitorIds(subscriptionMetadata)) subscriptionMetadata = metadata
+  }
   if (subscriptionId && hasAffitorIds(subscriptionMetadata)) {
     x.store.update(x.state.subscriptions, { [subscriptionId]: { program_id: program.id, metadata: subscriptionMetadata } })
   }
@@ -157,6 +172,49 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
       request: x.request,
     }),
   )
+}
+
+/** The click a session names in `client_reference_id`, when it is a known click id. */
+function referencedClick(x: EventContext, session: StripeObject): Click | undefined {
+  const reference = session.client_reference_id
+  return typeof reference == 'string' && reference ? x.store.indexes.click(reference) : undefined
+}
+
+/** The buyer's email a session collected: `customer_details.email`, else `customer_email`. */
+function customerEmail(session: StripeObject): string | null {
+  const details = isObject(session.customer_details) ? session.customer_details.email : undefined
+  const email = typeof details == 'string' && details ? details : session.customer_email
+  return typeof email == 'string' && email ? email : null
+}
+
+/**
+ * Ties the Stripe customer of a session that named a click to that click's visitor, as a lead
+ * would: a customer recorded under the Stripe customer id (`cus_…`) as its key, so that a later
+ * sale reported with that key (or a renewal) finds the visitor. A customer of that key who
+ * already has a visitor keeps it; one without gets this click's.
+ */
+function tieCustomer(x: EventContext, program: Program, customerKey: string, email: string | null, click: Click): void {
+  const { store, state } = x
+  const now = new Date(x.at).toISOString()
+  const known = store.indexes.customerByKey(program.id, customerKey)
+  if (known) {
+    if (!known.visitor_id) store.update(known, { visitor_id: click.visitor_id })
+    return
+  }
+  const customerId = store.id('cus')
+  state.customers.push({ id: customerId, program_id: program.id, customer_key: customerKey, email, visitor_id: click.visitor_id, created_at: now })
+  state.leads.push({
+    seq: ++state.seq,
+    id: store.id('lead'),
+    program_id: program.id,
+    customer_id: customerId,
+    customer_key: customerKey,
+    email,
+    click_id: click.id,
+    partner_code: click.partner_code,
+    created_at: now,
+    request: x.request,
+  })
 }
 
 /**

@@ -181,6 +181,46 @@ describe('subscriptions', () => {
     ])
   })
 
+  describe('Payment Links, pricing tables and buy buttons: the click id in client_reference_id', () => {
+    const linkSession = (clickId: string, extra: Record<string, unknown> = {}) =>
+      paymentSession({}, { client_reference_id: clickId, customer: 'cus_link_1', customer_details: { email: 'buyer@shop.test' }, ...extra })
+
+    it('attributes a payment to that click and ties the Stripe customer to it', async () => {
+      const server = await startTestServer()
+      const { click_id } = (await server.click('P2')).body
+      const answer = await send(server, 'checkout.session.completed', linkSession(click_id))
+      expect(answer.body).toMatchObject({ transaction_id: 'pi_1', attributed: true, partner_code: 'P2' })
+      expect((await server.events('sale'))[0]).toMatchObject({ customer_key: 'cus_link_1', click_id, attributed: true })
+      expect((await server.events('lead'))[0]).toMatchObject({ customer_key: 'cus_link_1', email: 'buyer@shop.test', click_id, partner_code: 'P2' })
+      // A later sale the backend reports for that Stripe customer finds the same visitor.
+      const later = await server.sale({ transaction_id: 'order_2', amount_cents: 1_000, customer_key: 'cus_link_1' })
+      expect(later.body).toMatchObject({ attributed: true, partner_code: 'P2' })
+    })
+
+    it("attributes a subscription's first payment and its renewals, which carry no metadata", async () => {
+      const server = await startTestServer()
+      const { click_id } = (await server.click('P3')).body
+      const first = await send(server, 'checkout.session.completed', subscriptionSession({}, { client_reference_id: click_id, customer: 'cus_sub_1' }))
+      expect(first.body).toMatchObject({ attributed: true, partner_code: 'P3' })
+      const renewed = await send(server, 'invoice.paid', renewal('in_2', undefined))
+      expect(renewed.body).toMatchObject({ transaction_id: 'in_2', attributed: true, partner_code: 'P3' })
+    })
+
+    it('leaves a client_reference_id that is no click id of ours (the site\'s own use of it) unattributed, no_metadata', async () => {
+      const server = await startTestServer()
+      await server.click('P2')
+      expect((await send(server, 'checkout.session.completed', linkSession('order_42'))).body).toMatchObject({ attributed: false, reason: 'no_metadata' })
+      expect(await server.events('lead')).toEqual([])
+    })
+
+    it('goes by the metadata when the session has both', async () => {
+      const server = await startTestServer()
+      const metadata = await signup(server, 'P1', 'user_1')
+      const { click_id: other } = (await server.click('P2')).body
+      expect((await send(server, 'checkout.session.completed', linkSession(other, { metadata }))).body).toMatchObject({ attributed: true, partner_code: 'P1' })
+    })
+  })
+
   it('reads the subscription metadata where older API versions put it', async () => {
     const server = await startTestServer()
     const metadata = await signup(server, 'P3', 'user_1')
