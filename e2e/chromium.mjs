@@ -2,16 +2,16 @@ import { existsSync } from 'node:fs'
 import { chromium } from '@playwright/test'
 
 /**
- * Playwright's own Chromium when it is installed (`npx playwright install chromium`), otherwise the
- * system's (`/usr/bin/chromium` on Debian), or the one named by `CHROMIUM_PATH`; shared by the e2e
- * tests and the benchmarks.
+ * The system's Chromium (`/usr/bin/chromium` on Debian), otherwise Playwright's own when it is
+ * installed (`npx playwright install chromium`), or the one named by `CHROMIUM_PATH`; shared by the
+ * e2e tests and the benchmarks. Throws, saying what to install, when there is none.
  * @returns {string | undefined} `undefined` for Playwright's own.
  */
 export function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH
-  if (existsSync(chromium.executablePath())) return undefined
   for (const path of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(path)) return path
-  return undefined
+  if (existsSync(chromium.executablePath())) return undefined
+  throw new Error("No Chromium found: install Debian's (apt-get install -y chromium) or Playwright's (npx playwright install chromium), or name one in CHROMIUM_PATH")
 }
 
 /** Flags for a quiet Chromium in a container: no sandbox (root), no background traffic. */
