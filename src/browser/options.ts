@@ -154,6 +154,6 @@ export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
   opts.redactParams = String(opts.redactParams)
     .toLowerCase()
     .split(/ *, */)
-    .filter((name) => !opts.param.includes(name))
+    .filter((name) => !String(opts.param).toLowerCase().split(',').includes(name))
   return opts as NormalizedOptions
 }

@@ -16,12 +16,17 @@ export const REDACTED_PARAMS = ['code', 'state', 'token', 'access_token', 'id_to
 /**
  * `url` with the query parameters for which `drop(name)` holds taken out, the others kept exactly
  * as written (`URLSearchParams` would re-encode them: a space as "+", "/" as "%2F", a bare
- * "flag" as "flag=", which an app may read back from `location.search`). Throws when `url` is
- * not an absolute URL.
+ * "flag" as "flag=", which an app may read back from `location.search`). `drop` is given each
+ * name decoded, as `URLSearchParams` reads it: `a%66f` is `aff`. Throws when `url` is not an
+ * absolute URL.
  */
 export function withoutParams(url: string, drop: (name: string) => unknown): URL {
   const clean = new URL(url)
-  clean.search = clean.search.slice(1).split('&').filter((pair) => !drop(pair.split('=')[0])).join('&')
+  clean.search = clean.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => !drop(new URLSearchParams(pair).keys().next().value ?? ''))
+    .join('&')
   return clean
 }
 

@@ -33,7 +33,7 @@ type Handler = (x: EventContext, object: StripeObject) => Body
  *   payment, or a subscription's first payment, from the session's `metadata`. The transaction
  *   id is the payment intent, or the session id when there is none (subscription mode). A
  *   session without affitor metadata whose `client_reference_id` is a known click id (a Payment
- *   Link, pricing table or buy button the tracker decorated) is attributed to that click; its
+ *   Link, pricing table or buy button given the visitor's click id) is attributed through that click; its
  *   Stripe customer (`customer`, with `customer_details.email`) is recorded as a customer tied
  *   to the click, under the `cus_…` id as its key, and its subscription remembers the click for
  *   the renewals, which carry no metadata either.
@@ -133,7 +133,7 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
   // Real sessions do not carry subscription_data; a test payload may, and it names the renewals' metadata.
   let subscriptionMetadata = metadataOf(isObject(session.subscription_data) ? session.subscription_data.metadata : undefined)
   const given = metadataOf(session.metadata)
-  // A Payment Link, pricing table or buy button carries no metadata of ours: the tracker put the click id in client_reference_id.
+  // A Payment Link, pricing table or buy button carries no metadata of ours: the site put the click id in client_reference_id.
   const referenced = hasAffitorIds(given) ? undefined : referencedClick(x, session)
   const program = x.program(given.program_id ?? subscriptionMetadata.program_id ?? (referenced && referenced.program_id))
   if (typeof program == 'string') return ignored(program)
@@ -141,7 +141,6 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
   if (referenced && referenced.program_id == program.id) {
     const customerKey = idOf(session.customer)
     metadata = { program_id: program.id, affitor_click_id: referenced.id, ...(customerKey && { affitor_customer_key: customerKey }) }
-    if (customerKey) tieCustomer(x, program, customerKey, customerEmail(session), referenced)
     // Its renewals carry no metadata either: the subscription remembers the click.
     if (!hasAffitorIds(subscriptionMetadata)) subscriptionMetadata = metadata
   }
@@ -155,6 +154,8 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
   if (x.store.indexes.saleByTransaction(program.id, transactionId)) return { duplicate: true, transaction_id: transactionId }
   // The invoice of a subscription's first payment is this payment: its invoice.paid must not count again.
   if (invoiceId && !x.store.indexes.hasInvoice(invoiceId)) x.state.invoices.push(invoiceId)
+  // Once per payment: after the duplicate check, so that a payment reported before records no second customer.
+  if (referenced && metadata.affitor_customer_key) tieCustomer(x, program, metadata.affitor_customer_key, customerEmail(session), referenced)
   const subscription = session.mode == 'subscription'
   return saleOutcome(
     recordSale(x.store, program, x.at, {
@@ -174,10 +175,13 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
   )
 }
 
-/** The click a session names in `client_reference_id`, when it is a known click id. */
+/**
+ * The click a session names in `client_reference_id`, when it is a known click id: of the program
+ * whose secret signed the event, when one did; another program's click is no reference.
+ */
 function referencedClick(x: EventContext, session: StripeObject): Click | undefined {
   const reference = session.client_reference_id
-  return typeof reference == 'string' && reference ? x.store.indexes.click(reference) : undefined
+  return typeof reference == 'string' && reference ? x.store.indexes.click(reference, x.bound && x.bound.id) : undefined
 }
 
 /** The buyer's email a session collected: `customer_details.email`, else `customer_email`. */
@@ -198,7 +202,12 @@ function tieCustomer(x: EventContext, program: Program, customerKey: string, ema
   const now = new Date(x.at).toISOString()
   const known = store.indexes.customerByKey(program.id, customerKey)
   if (known) {
-    if (!known.visitor_id) store.update(known, { visitor_id: click.visitor_id })
+    if (known.visitor_id) return
+    // As a lead with a click does for a customer recorded without one: its leads get the click too.
+    store.update(known, { visitor_id: click.visitor_id })
+    for (const lead of store.indexes.leadsOfCustomer(known.id)) {
+      if (!lead.click_id) store.update(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: now })
+    }
     return
   }
   const customerId = store.id('cus')

@@ -18,6 +18,11 @@ describe('redactUrl', () => {
       expect(redactUrl('https://www.shop.test/?aff=bad%20code&via=V1', REDACTED_PARAMS, 'V1')).toBe('https://www.shop.test/?via=V1&aff=V1')
     })
 
+    it('reads names decoded, as the server does: an encoded aff is replaced too, and an encoded secret redacted', () => {
+      expect(redactUrl('https://www.shop.test/?ref=R1&a%66f=X1', REDACTED_PARAMS, 'R1')).toBe('https://www.shop.test/?ref=R1&aff=R1')
+      expect(redactUrl('https://www.shop.test/?co%64e=s3cret&q=1&&', REDACTED_PARAMS)).toBe('https://www.shop.test/?q=1&&')
+    })
+
     it('leaves a URL whose aff is the code as it is', () => {
       expect(redactUrl('https://www.shop.test/?aff=P1&ref=P2', REDACTED_PARAMS, 'P1')).toBe('https://www.shop.test/?aff=P1&ref=P2')
     })

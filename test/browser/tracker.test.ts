@@ -90,6 +90,19 @@ describe('click', () => {
       expect(location.href).toBe('https://www.shop.test/?plan=pro#faq')
     })
 
+    it('never redacts a listed name, whatever its case, and stores the code it read', async () => {
+      const { tracker, api } = start('https://www.shop.test/?Code=P1', fakeApi(), { param: ['Code'] })
+      await tracker.trackClick()
+      expect(api.clicks()[0].body.affiliate_url).toBe('https://www.shop.test/?Code=P1&aff=P1')
+      expect(tracker.getData()).toMatchObject({ partnerCode: 'P1' })
+    })
+
+    it('with cleanUrl, takes a listed name out however it is encoded', async () => {
+      const { tracker } = start('https://www.shop.test/?r%65f=P7&plan=pro', fakeApi(), { ...aliases, cleanUrl: true })
+      await tracker.trackClick()
+      expect(location.href).toBe('https://www.shop.test/?plan=pro')
+    })
+
     it('reports nothing for a name outside the list', async () => {
       const { tracker, api } = start('https://www.shop.test/?partner=P7', fakeApi(), aliases)
       await expect(tracker.trackClick()).resolves.toMatchObject({ skipped: 'no-code' })

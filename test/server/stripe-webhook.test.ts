@@ -213,6 +213,41 @@ describe('subscriptions', () => {
       expect(await server.events('lead')).toEqual([])
     })
 
+    it("takes no click of another program than the one whose secret signed the event: the sale is recorded, unattributed", async () => {
+      const program = (id: number, secret: string, code: string) => ({
+        id,
+        api_key: `sk_${id}`,
+        allowed_origins: [],
+        commission: { type: 'percent' as const, value: 10 },
+        stripe_webhook_secret: secret,
+        partners: [{ code }],
+      })
+      const server = await startTestServer({ seed: { programs: [program(1, 'whsec_a', 'P1'), program(2, 'whsec_b', 'Q1')] } })
+      const { click_id } = (await server.click('Q1', { additional_data: { program_id: '2' } })).body
+      expect(click_id).toBeTruthy()
+      const answer = await send(server, 'checkout.session.completed', linkSession(click_id), { secret: 'whsec_a' })
+      expect(answer.body).toMatchObject({ attributed: false, reason: 'no_metadata' })
+      expect((await server.events('sale')).map((sale) => sale.program_id)).toEqual(['1'])
+      expect(await server.events('lead')).toEqual([])
+    })
+
+    it('records no second customer for a payment the backend reported before', async () => {
+      const server = await startTestServer()
+      const metadata = await signup(server, 'P2', 'user_1')
+      expect((await server.sale({ transaction_id: 'pi_1', amount_cents: 4_900, customer_key: 'user_1' })).status).toBe(200)
+      const answer = await send(server, 'checkout.session.completed', linkSession(metadata.affitor_click_id))
+      expect(answer.body).toMatchObject({ duplicate: true, transaction_id: 'pi_1' })
+      expect((await server.events('lead')).map((lead) => lead.customer_key)).toEqual(['user_1'])
+    })
+
+    it("gives a Stripe customer recorded without a click this one, and its leads too", async () => {
+      const server = await startTestServer()
+      await server.lead({ customer_key: 'cus_link_1', email: 'buyer@shop.test' })
+      const { click_id } = (await server.click('P3')).body
+      expect((await send(server, 'checkout.session.completed', linkSession(click_id))).body).toMatchObject({ attributed: true, partner_code: 'P3' })
+      expect(await server.events('lead')).toEqual([expect.objectContaining({ customer_key: 'cus_link_1', click_id, partner_code: 'P3' })])
+    })
+
     it('goes by the metadata when the session has both', async () => {
       const server = await startTestServer()
       const metadata = await signup(server, 'P1', 'user_1')
