@@ -1,4 +1,5 @@
 import { requireAllowedOrigin } from './cors'
+import { attachClick, recordCustomer } from './customers'
 import { rememberAnswer, replayedAnswer } from './event-ids'
 import { optionalObject, optionalProgramId, optionalString, optionalStrings } from './fields'
 import { badRequest, bearerToken, HttpError, type Route } from './http'
@@ -67,37 +68,11 @@ export const trackLead: Route = async (ctx) => {
     const now = new Date(ctx.clock.now()).toISOString()
     if (customer) {
       const attach = !customer.visitor_id && !!click
-      if (click && attach) {
-        store.update(customer, { visitor_id: click.visitor_id })
-        for (const lead of store.indexes.leadsOfCustomer(customer.id)) {
-          if (!lead.click_id) store.update(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: now })
-        }
-      }
+      if (click && attach) attachClick(store, customer, click, now)
       const answer = { success: true, duplicate: true, message: 'Lead already tracked', click_attached: attach }
       return { status: 200, body: rememberAnswer(store, 'lead', eventId, answer) }
     }
-    const customerId = store.id('cus')
-    state.customers.push({
-      id: customerId,
-      program_id: found.id,
-      customer_key: customerKey ?? null,
-      email: email ?? null,
-      visitor_id: click ? click.visitor_id : null,
-      created_at: now,
-    })
-    const id = store.id('lead')
-    state.leads.push({
-      seq: ++state.seq,
-      id,
-      program_id: found.id,
-      customer_id: customerId,
-      customer_key: customerKey ?? null,
-      email: email ?? null,
-      click_id: click ? click.id : null,
-      partner_code: click ? click.partner_code : null,
-      created_at: now,
-      request: body,
-    })
+    const { id } = recordCustomer(store, state, found, { customerKey: customerKey ?? null, email: email ?? null, click, now, request: body })
     const answer = {
       success: true,
       message: 'Lead tracked successfully',

@@ -1,3 +1,4 @@
+import { attachClick, recordCustomer } from './customers'
 import { isObject } from './fields'
 import { badRequest, HttpError, parseJsonObject, type Route } from './http'
 import type { Body, Click, Sale, State } from './records'
@@ -198,32 +199,10 @@ function customerEmail(session: StripeObject): string | null {
  * already has a visitor keeps it; one without gets this click's.
  */
 function tieCustomer(x: EventContext, program: Program, customerKey: string, email: string | null, click: Click): void {
-  const { store, state } = x
   const now = new Date(x.at).toISOString()
-  const known = store.indexes.customerByKey(program.id, customerKey)
-  if (known) {
-    if (known.visitor_id) return
-    // As a lead with a click does for a customer recorded without one: its leads get the click too.
-    store.update(known, { visitor_id: click.visitor_id })
-    for (const lead of store.indexes.leadsOfCustomer(known.id)) {
-      if (!lead.click_id) store.update(lead, { click_id: click.id, partner_code: click.partner_code, click_attached_at: now })
-    }
-    return
-  }
-  const customerId = store.id('cus')
-  state.customers.push({ id: customerId, program_id: program.id, customer_key: customerKey, email, visitor_id: click.visitor_id, created_at: now })
-  state.leads.push({
-    seq: ++state.seq,
-    id: store.id('lead'),
-    program_id: program.id,
-    customer_id: customerId,
-    customer_key: customerKey,
-    email,
-    click_id: click.id,
-    partner_code: click.partner_code,
-    created_at: now,
-    request: x.request,
-  })
+  const known = x.store.indexes.customerByKey(program.id, customerKey)
+  if (!known) recordCustomer(x.store, x.state, program, { customerKey, email, click, now, request: x.request })
+  else if (!known.visitor_id) attachClick(x.store, known, click, now)
 }
 
 /**
