@@ -14,7 +14,7 @@ const terser = (extra: NonNullable<Options['terserOptions']>): Options['terserOp
  */
 const npm = (dev: boolean): Options => ({
   // One entry per subpath, so bundlers tree-shake what is unused.
-  entry: { index: 'src/index.ts', ky: 'src/browser/ky-transport.ts' },
+  entry: { index: 'src/index.ts', ky: 'src/browser/ky-transport.ts', links: 'src/browser/links.ts' },
   outDir: dev ? 'dist/development' : 'dist',
   format: ['esm', 'cjs'],
   platform: 'browser',
@@ -48,9 +48,12 @@ const trimJsCookie: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 }
 
-/** The CDN file: one minified IIFE with js-cookie bundled in (trimmed) and no ky. */
-const cdn = (name: string, dev: boolean): Options => ({
-  entry: { [name]: 'src/browser/cdn.ts' },
+/**
+ * A CDN file: one minified IIFE with js-cookie bundled in (trimmed) and no ky. `cdn.ts` is the
+ * main file; `cdn-links.ts` adds links to other domains and to Stripe.
+ */
+const cdn = (name: string, dev: boolean, entry = 'src/browser/cdn.ts'): Options => ({
+  entry: { [name]: entry },
   format: ['iife'],
   platform: 'browser',
   target: 'es2021',
@@ -148,6 +151,8 @@ export default defineConfig([
   react,
   cdn('affitor-tracker', false),
   cdn('affitor-tracker.debug', true),
+  cdn('affitor-tracker.links', false, 'src/browser/cdn-links.ts'),
+  cdn('affitor-tracker.links.debug', true, 'src/browser/cdn-links.ts'),
   node,
   server('esm'),
   server('cjs'),

@@ -1,6 +1,6 @@
 import { readPartnerCode } from '../partner-code'
 import { clickSkipReason, isAutomated } from './attribution'
-import { CLICK_COOKIE, createCookieStorage, forgetCookies, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
+import { CLICK_COOKIE, createCookieStorage, forgetCookies, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE, writeCookie } from './cookie-storage'
 import { DEFAULT_WINDOW_DAYS } from '../cookie-names'
 import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
 import { createLogger, debugRequested, type LogEntry } from './debug'
@@ -140,6 +140,9 @@ function inFlight(): Record<string, Promise<TrackResult>> {
   }
 }
 
+/** The cookie in which older versions of Affitor's own script kept the click id: moved to `affitor_click_id` on start. */
+export const LEGACY_CLICK_COOKIE = 'customer_code'
+
 const skip = (skipped: SkipReason): TrackResult => ({ ok: true, status: 0, skipped })
 
 /** The visitor's attribution, its cookies read by `read`. */
@@ -229,8 +232,9 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     // Left over from before consent was required, or revoked since it was queued: kept, not sent.
     if (!consented()) return skip('no-consent')
     const { type, body, id } = item
-    // A lead made before its click was answered takes the click id once there is one.
-    if (type == 'lead') body.click_id ||= readCookie(CLICK_COOKIE)
+    // A lead made before its click was answered takes the click id once there is one; and says
+    // whether it has one, as the leads of Affitor's own script do.
+    if (type == 'lead') body.has_attribution = !!(body.click_id ||= readCookie(CLICK_COOKIE))
     const result: TrackResult = { ok: false, status: 0 }
     let again: unknown = 1
     __DEV__ && log('sending', type, 'attempt', item.tries + 1)
@@ -436,6 +440,16 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       held: Object.keys(held),
       log: log.entries,
     })
+  }
+  // A visitor attributed by an older version of Affitor's script: its click id becomes this
+  // tracker's, for the attribution window (the cookie's own age cannot be read), unless a click is stored already.
+  const legacy = readCookie(LEGACY_CLICK_COOKIE)
+  if (legacy && consented()) {
+    readCookie(CLICK_COOKIE) || cookies.set(CLICK_COOKIE, legacy, DEFAULT_WINDOW_DAYS)
+    // Wherever it was written: on the shared domain, or host-only.
+    cookies.remove(LEGACY_CLICK_COOKIE)
+    writeCookie(LEGACY_CLICK_COOKIE, '', -1)
+    __DEV__ && log('click id moved from the cookie', LEGACY_CLICK_COOKIE)
   }
   addEventListener('online', retry)
   // Hidden (the tab switched, the app backgrounded, often the last event a phone gives) or left.

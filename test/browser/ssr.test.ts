@@ -49,6 +49,7 @@ describe.each(builds)('without a DOM: %s', (_name, load) => {
     expect(api.CLICK_COOKIE).toBe('affitor_click_id')
     expect(typeof api.fetchTransport.send).toBe('function')
     expect(api.onNavigation(() => {})).toBeUndefined()
+    await expect(api.loadAffitor(59)).resolves.toBeNull()
   })
 
   it('still throws a TypeError for a missing programId', async () => {
@@ -57,10 +58,20 @@ describe.each(builds)('without a DOM: %s', (_name, load) => {
   })
 })
 
-describe('the CDN entry without a DOM', () => {
-  it('does nothing, and logs nothing, when a server-side bundle imports it', async () => {
+describe('the CDN entries without a DOM', () => {
+  it('do nothing, and log nothing, when a server-side bundle imports them', async () => {
     const error = vi.spyOn(console, 'error')
     await expect(import('../../src/browser/cdn')).resolves.toBeDefined()
+    await expect(import('../../src/browser/cdn-links')).resolves.toBeDefined()
     expect(error).not.toHaveBeenCalled()
   })
+})
+
+it.each([
+  ['source', () => import('../../src/browser/links')],
+  ['built ESM (dist/links.js)', () => import('../../dist/links.js' as string)],
+  ['built CJS (dist/links.cjs)', async () => require('../../dist/links.cjs')],
+])('followLinks() does nothing without a DOM: %s', async (_name, load) => {
+  const { followLinks } = await load()
+  expect(followLinks({ programId: 1, linkDomains: 'shop.app', stripe: true })).toBeUndefined()
 })

@@ -440,6 +440,8 @@ describe('signup', () => {
       customer_key: 'user_1',
       email: 'a@b.co',
       click_id: 'clk_1',
+      // As the leads of Affitor's own script say.
+      has_attribution: true,
       page_url: 'https://app.shop.test/welcome',
       session_id: api.clicks()[0].body.session_id,
       program_id: '42',

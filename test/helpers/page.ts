@@ -43,12 +43,25 @@ for (const target of [window, document] as const) {
   }) as typeof window.addEventListener
 }
 
+// Mutation observers made since the last clear: a new page would not have them either.
+const observers: MutationObserver[] = []
+if (typeof MutationObserver == 'function') {
+  const Observer = MutationObserver
+  window.MutationObserver = class extends Observer {
+    constructor(callback: MutationCallback) {
+      super(callback)
+      observers.push(this)
+    }
+  }
+}
+
 // The history methods as a fresh page has them, before a tracker wraps them.
 const { pushState, replaceState } = history
 
-/** Removes the window and document listeners added since the last clear and the history wrappers, as leaving the page would. */
+/** Removes the window and document listeners and mutation observers added since the last clear and the history wrappers, as leaving the page would. */
 export function clearListeners(): void {
   for (const [target, ...args] of listeners.splice(0)) target.removeEventListener(...args)
+  for (const observer of observers.splice(0)) observer.disconnect()
   Object.assign(history, { pushState, replaceState })
 }
 
