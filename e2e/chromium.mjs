@@ -18,10 +18,11 @@ export function chromiumPath() {
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
 
 /**
- * Fake hosts on loopback: www. and app. as two real subdomains of one site, and hosts under
- * public suffixes (co.uk, github.io) where the cookie must stop at the site.
+ * Fake hosts on loopback: www. and app. as two real subdomains of one site, another root domain
+ * of the same business (app.other.test), and hosts under public suffixes (co.uk, github.io)
+ * where the cookie must stop at the site.
  */
-export const FAKE_HOSTS = ['--host-resolver-rules=MAP *.shop.test 127.0.0.1, MAP *.shop.co.uk 127.0.0.1, MAP *.github.io 127.0.0.1']
+export const FAKE_HOSTS = ['--host-resolver-rules=MAP *.shop.test 127.0.0.1, MAP *.other.test 127.0.0.1, MAP *.shop.co.uk 127.0.0.1, MAP *.github.io 127.0.0.1']
 
 /**
  * A visitor's browser rather than an automated one. The tracker reports no click from a browser

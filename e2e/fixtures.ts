@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { test as base, expect, type BrowserContext } from '@playwright/test'
 import Stripe from 'stripe'
 import { startDemo } from '../examples/demo.mjs'
@@ -28,7 +29,8 @@ export interface Demo {
 
 export const test = base.extend<{ demo: Demo }>({
   demo: async ({}, use) => {
-    const server = await startDemo({ port: 0, seed: SEED, testClock: true })
+    // With the pages of e2e/pages at /e2e/: pages written as a site would, for what the example site does not show.
+    const server = await startDemo({ port: 0, seed: SEED, testClock: true, pages: { '/e2e/': fileURLToPath(new URL('./pages/', import.meta.url)) } })
     const api = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
       const payload = typeof body == 'string' ? body : JSON.stringify(body)
       const response = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload })

@@ -22,11 +22,12 @@ export const STRICT_CSP = "default-src 'none'; script-src 'self'; connect-src 's
 
 /**
  * Starts the demo.
- * @param {{ port?: number, host?: string, seed?: object | string, testClock?: boolean, dataFile?: string, log?: false | ((line: string) => void) }} [options]
- *   `port` 0 picks a free one; `seed` defaults to the reference server's demo seed.
+ * @param {{ port?: number, host?: string, seed?: object | string, testClock?: boolean, dataFile?: string, log?: false | ((line: string) => void), pages?: Record<string, string> }} [options]
+ *   `port` 0 picks a free one; `seed` defaults to the reference server's demo seed; `pages`
+ *   serves more folders, by path prefix (the end-to-end tests' own pages).
  * @returns {Promise<{ url: string, port: number, store: unknown, close(): Promise<void> }>}
  */
-export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClock, dataFile, log = false } = {}) {
+export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClock, dataFile, log = false, pages = {} } = {}) {
   const reference = createReferenceHandler({
     seed,
     testClock,
@@ -37,6 +38,7 @@ export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClo
       '/spa/': join(here, 'spa'),
       '/dist/': join(here, '..', 'dist'),
       '/vendor/js-cookie/': dirname(fileURLToPath(import.meta.resolve('js-cookie'))),
+      ...pages,
     },
   })
   const program = reference.store.programs[0]

@@ -4,8 +4,8 @@
  * - The CommonJS declarations (`*.d.cts`) that import ky's types import them as types of an ES
  *   module (`resolution-mode: "import"`): ky is ESM only, and TypeScript refuses a plain import of
  *   it from a CommonJS declaration (TS1479 under `node16` and `nodenext`).
- * - `dist/cdn.d.ts`, the types of `affitor-tracker/cdn` and `affitor-tracker/cdn/debug`: the
- *   script tag's `window.affitor` and `window.affitorQueue`.
+ * - `dist/cdn.d.ts`, the types of `affitor-tracker/cdn`, `affitor-tracker/cdn/links` and their
+ *   `/debug` twins: the script tag's `window.affitor` and `window.affitorQueue`.
  *
  * Fails when a declaration no longer reads as expected, rather than shipping it unfinished.
  */
@@ -21,21 +21,24 @@ for (const file of ['dist/ky.d.cts', 'dist/node.d.cts']) {
 
 writeFileSync(
   'dist/cdn.d.ts',
-  `import type { Tracker } from './index.js';
+  `import type { DropInApi, Tracker } from './index.js';
 
 /** A call queued for, or made through, the script tag's global: \`['signup', customerKey, email]\`. */
 export type AffitorCall = ArrayLike<unknown>;
 
 /**
- * \`window.affitor\` once the script tag ran: the tracker's methods, and callable as
- * \`affitor('signup', customerKey, email)\`. Before, it may be the page's queueing stub.
+ * \`window.affitor\` once the script tag ran: the tracker's methods, callable as
+ * \`affitor('signup', customerKey, email)\`, with the API of Affitor's own script (\`trackLead()\`,
+ * \`clickId\` and the other properties). Before, it may be the page's queueing stub.
  */
-export type AffitorGlobal = ((method: keyof Tracker, ...args: unknown[]) => unknown) & Partial<Tracker> & { q?: AffitorCall[] };
+export type AffitorGlobal = ((method: keyof Tracker | 'trackLead', ...args: unknown[]) => unknown) & Partial<Tracker & DropInApi> & { q?: AffitorCall[] };
 
 declare global {
   interface Window {
     affitor?: AffitorGlobal;
     affitorQueue?: AffitorCall[] | { push(call: AffitorCall): unknown };
+    /** The program id, as Affitor's own script reads it when the script tag names none. */
+    AFFITOR_PROGRAM_ID?: string | number;
   }
 }
 `,

@@ -14,7 +14,7 @@ const MARKERS = {
 }
 
 describe('what the browser files carry', () => {
-  it.each(['affitor-tracker.js', 'index.js', 'index.cjs'])('dist/%s has none of the React binding, the backend client, the command line, ky or the first-party endpoint', (file) => {
+  it.each(['affitor-tracker.js', 'affitor-tracker.links.js', 'index.js', 'index.cjs'])('dist/%s has none of the React binding, the backend client, the command line, ky or the first-party endpoint', (file) => {
     const code = built(file)
     for (const [part, markers] of Object.entries(MARKERS)) {
       for (const marker of markers) expect(code.includes(marker), `${part} (${marker}) in dist/${file}`).toBe(false)
@@ -45,21 +45,33 @@ describe('what the browser files carry', () => {
 })
 
 describe('debug mode in the built files', () => {
-  it.each(['affitor-tracker.js', 'index.js', 'index.cjs'])('production dist/%s leaves getState and ?affitor_debug out', (file) => {
+  it.each(['affitor-tracker.js', 'affitor-tracker.links.js', 'index.js', 'index.cjs'])('production dist/%s leaves getState and ?affitor_debug out', (file) => {
     const code = built(file)
     expect(code).not.toContain('getState')
     expect(code).not.toContain('affitor_debug')
   })
 
-  it.each(['affitor-tracker.debug.js', 'development/index.js'])('dist/%s carries them', (file) => {
+  it.each(['affitor-tracker.debug.js', 'affitor-tracker.links.debug.js', 'development/index.js'])('dist/%s carries them', (file) => {
     const code = built(file)
     expect(code).toContain('getState')
     expect(code).toContain('affitor_debug')
   })
 })
 
+describe('links to other domains and to Stripe', () => {
+  it.each(['affitor-tracker.js', 'index.js', 'index.cjs'])('are not in dist/%s: only affitor-tracker.links.js and affitor-tracker/links carry them', (file) => {
+    expect(built(file)).not.toContain('affitor_link')
+    expect(built(file)).not.toContain('client_reference_id')
+  })
+
+  it.each(['affitor-tracker.links.js', 'links.js', 'links.cjs'])('are in dist/%s', (file) => {
+    expect(built(file)).toContain('affitor_link')
+    expect(built(file)).toContain('client_reference_id')
+  })
+})
+
 describe('the CDN files as they load', () => {
-  it.each(['affitor-tracker.js', 'affitor-tracker.debug.js'])('dist/%s opens with V8\'s compile hint, then the licence', (file) => {
+  it.each(['affitor-tracker.js', 'affitor-tracker.debug.js', 'affitor-tracker.links.js', 'affitor-tracker.links.debug.js'])('dist/%s opens with V8\'s compile hint, then the licence', (file) => {
     // The hint works on the file's first line only.
     expect(built(file).split('\n').slice(0, 2)).toEqual(['//# allFunctionsCalledOnLoad', '/*! affitor-tracker, js-cookie | MIT */'])
   })

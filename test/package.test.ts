@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 const ROOT = resolve(__dirname, '..')
 const BIN = join(ROOT, 'node_modules/.bin')
 /** Every subpath of the package's `exports` that holds code. */
-const SUBPATHS = ['', '/ky', '/react', '/cdn', '/cdn/debug', '/node', '/first-party', '/reference-server']
+const SUBPATHS = ['', '/ky', '/links', '/react', '/cdn', '/cdn/debug', '/cdn/links', '/cdn/links/debug', '/node', '/first-party', '/reference-server']
 /** What a consumer of every subpath has installed, linked from this repo: the dependencies, the peer, their types. */
 const INSTALLED = [...Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies), 'react', 'react-dom', '@types/react', '@types/node']
 
@@ -54,16 +54,16 @@ afterAll(() => rmSync(work, { recursive: true, force: true }))
 describe('the packed package', () => {
   it('ships dist/ with the declarations of every subpath', () => {
     const listed = run('tar', ['-tzf', tarball], work)
-    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/affitor-tracker.js', 'dist/cdn.d.ts', 'dist/server/index.d.cts', 'dist/cli.js']) {
+    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/affitor-tracker.js', 'dist/affitor-tracker.links.js', 'dist/links.d.ts', 'dist/cdn.d.ts', 'dist/server/index.d.cts', 'dist/cli.js']) {
       expect(listed).toContain(`package/${file}`)
     }
   })
 
   it('passes @arethetypeswrong/cli under node10, node16 (from CJS and ESM) and bundler', () => {
-    expect(run(join(BIN, 'attw'), [tarball, '--format', 'ascii', '--exclude-entrypoints', 'cdn', 'cdn/debug'], work)).toContain('No problems found')
+    expect(run(join(BIN, 'attw'), [tarball, '--format', 'ascii', '--exclude-entrypoints', 'cdn', 'cdn/debug', 'cdn/links', 'cdn/links/debug'], work)).toContain('No problems found')
     // The CDN files are scripts, not modules: ES modules to Node (the package is `"type": "module"`),
     // so a require() of them gets an ES module, which is what they are.
-    expect(run(join(BIN, 'attw'), [tarball, '--format', 'ascii', '--entrypoints', 'cdn', 'cdn/debug', '--ignore-rules', 'cjs-resolves-to-esm'], work)).toContain('No problems found')
+    expect(run(join(BIN, 'attw'), [tarball, '--format', 'ascii', '--entrypoints', 'cdn', 'cdn/debug', 'cdn/links', 'cdn/links/debug', '--ignore-rules', 'cjs-resolves-to-esm'], work)).toContain('No problems found')
   }, 120_000)
 
   it('passes publint', () => {
@@ -80,17 +80,22 @@ describe('the packed package', () => {
  */
 const uses = (commonjs: boolean) => `import { createTracker, type TrackResult } from 'affitor-tracker'
 import { createKyTransport } from 'affitor-tracker/ky'
+import { followLinks, type LinkOptions } from 'affitor-tracker/links'
 import { AffitorProvider, useAffitor } from 'affitor-tracker/react'
 import { createAffitorClient } from 'affitor-tracker/node'
 import { createFirstPartyHandler } from 'affitor-tracker/first-party'
 import { createReferenceHandler } from 'affitor-tracker/reference-server'
 import type { AffitorGlobal } from 'affitor-tracker/cdn'${commonjs ? ` with { 'resolution-mode': 'import' }` : ''}
 import 'affitor-tracker/cdn/debug'
+import 'affitor-tracker/cdn/links'
 
 const tracker = createTracker({ programId: 1, transport: createKyTransport({ timeout: 5000 }) })
 const result: Promise<TrackResult> = tracker.signup('user_1', 'a@b.co')
 const global: AffitorGlobal | undefined = window.affitor
-export const used = [result, global, AffitorProvider, useAffitor, createAffitorClient({ apiKey: 'k' }), createFirstPartyHandler, createReferenceHandler]
+const linked: LinkOptions = { programId: 1, linkDomains: ['shop.app'], stripe: true }
+followLinks(linked)
+const attributed: boolean | undefined = window.affitor?.hasAffiliateAttribution
+export const used = [result, global, attributed, AffitorProvider, useAffitor, createAffitorClient({ apiKey: 'k' }), createFirstPartyHandler, createReferenceHandler]
 `
 
 /** tsconfig compiler options per resolution mode; `module` picks the format of `.ts` files with the package.json's `type`. */
