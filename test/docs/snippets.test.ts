@@ -23,6 +23,9 @@ import { scriptOptions } from '../../src/browser/cdn'
 import { parseCliArgs } from '../../src/server/cli-args'
 import { validateSeed } from '../../src/server/seed'
 
+/** The links file, beside the main one. */
+const LINKS_URL = CDN_URL.replace(/\.js$/, '.links.js')
+
 const ROOT = resolve(__dirname, '../..')
 const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)]
 
@@ -167,15 +170,17 @@ describe('the docs', () => {
     expect(typeCheck(files, { ...COMPILER, allowJs: true, checkJs: true, strict: false })).toEqual([])
   }, TYPE_CHECK_TIMEOUT)
 
-  it('has script tags that load the CDN file and name only options the tracker has', () => {
+  it('has script tags that load a CDN file and name only options that file has', () => {
     // The options' names, from the type the tracker takes: an attribute with a typo fails here.
+    // The links file takes the links options too.
     const files = new Map<string, string>()
     for (const block of of('html')) {
       for (const [index, tag] of parseHtml(block).tags.entries()) {
-        expect(tag.src, block.where).toBe(CDN_URL)
+        expect([CDN_URL, LINKS_URL], block.where).toContain(tag.src)
         expect(tag.options, block.where).toHaveProperty('programId')
         const keys = Object.keys(tag.options).map((key) => `${key}: undefined`)
-        files.set(fileFor(block, `${index}.ts`), `import type { TrackerOptions } from 'affitor-tracker'\nexport const options = { ${keys.join(', ')} } satisfies { [K in keyof TrackerOptions]?: unknown }\n`)
+        const type = tag.src == LINKS_URL ? "import type { LinkOptions as Options } from 'affitor-tracker/links'" : "import type { TrackerOptions as Options } from 'affitor-tracker'"
+        files.set(fileFor(block, `${index}.ts`), `${type}\nexport const options = { ${keys.join(', ')} } satisfies { [K in keyof Options]?: unknown }\n`)
       }
     }
     expect(files.size).toBeGreaterThan(3)
