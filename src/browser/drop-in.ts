@@ -46,7 +46,7 @@ export interface DropInApi {
  */
 export function addDropIn<T extends object>(target: T, signup: (customerKey: unknown, email: unknown) => Promise<TrackResult> | undefined, programId: string, debug: unknown, landing: string | null): T & DropInApi {
   const clickId = () => readCookie(CLICK_COOKIE) || null
-  for (const [name, get] of Object.entries({ clickId, hasAffiliateAttribution: () => !!clickId(), affiliateUrl: () => (clickId() && landing) || null })) Object.defineProperty(target, name, { get })
+  Object.defineProperties(target, { clickId: { get: clickId }, hasAffiliateAttribution: { get: () => !!clickId() }, affiliateUrl: { get: () => (clickId() && landing) || null } })
   return Object.assign(target, {
     programId: isNaN(+programId) ? programId : +programId,
     debugMode: !!debug,

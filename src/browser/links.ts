@@ -127,12 +127,15 @@ export function followLinks(options: LinkOptions): void {
 
   /** After a click may have been stored (this page's landing, a SPA's): records when, and updates the elements. */
   function refresh() {
-    Promise.resolve((window as { __affitor?: Record<string, unknown> }).__affitor?.[program]).then(() => {
-      const id = clickId()
-      if (id != known && id && consented()) cookies.set(CLICK_AT_COOKIE, '' + Date.now(), DEFAULT_WINDOW_DAYS)
-      known = id
-      scan(document)
-    })
+    // A microtask later: the tracker may start in the same task, just after this.
+    Promise.resolve()
+      .then(() => (window as { __affitor?: Record<string, unknown> }).__affitor?.[program])
+      .then(() => {
+        const id = clickId()
+        if (id != known && id && consented()) cookies.set(CLICK_AT_COOKIE, '' + Date.now(), DEFAULT_WINDOW_DAYS)
+        known = id
+        scan(document)
+      })
   }
 
   // Arriving with an attribution carried from another domain: out of the address bar, and stored

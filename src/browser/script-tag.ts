@@ -22,7 +22,7 @@ type Page = { affitor?: Global; affitorQueue?: Call[] | { push(call: Call): unkn
 /** The tracker's methods, on `window.affitor` from the start: each builds the tracker when first called. */
 const METHODS: Method[] = ['trackClick', 'signup', 'getClickId', 'getData', 'grantConsent', 'revokeConsent']
 
-/** What a CDN file adds to the tracker: called with the options, after the tracker started when the page view needs one. */
+/** What a CDN file adds to the tracker: called with the options, before the tracker starts (when the page view needs one). */
 export type Extension = (opts: NormalizedOptions) => void
 
 function start(extend?: Extension) {
@@ -35,6 +35,10 @@ function start(extend?: Extension) {
   // As Affitor's script reads it too: `data-affitor-program`, or the page's global `AFFITOR_PROGRAM_ID`.
   options.programId ??= options.program ?? (w.hasOwnProperty('AFFITOR_PROGRAM_ID') ? (w.AFFITOR_PROGRAM_ID as string) : undefined)!
   const opts = normalizeOptions(options)
+  // First: a file's additions may change the address bar (links) before the tracker reads it.
+  try {
+    extend?.(opts)
+  } catch {}
   let tracker: Tracker | undefined
   const tracking = () => (tracker ||= startTracker(opts))
   // Whatever a page pushes, nothing is thrown back into it; unknown methods are ignored.
@@ -67,7 +71,6 @@ function start(extend?: Extension) {
         tracker || (landing() && tracking())
       } catch {}
     })
-  extend?.(opts)
   // Their results are nobody's to read: none may become an unhandled rejection.
   queued.forEach((call) => Promise.resolve(run(call)).catch(() => {}))
 }
