@@ -151,6 +151,13 @@ describe('arriving from another domain', () => {
     expect(refused(['42', '', 'P9', now, now])).toBe(true)
     expect(refused('not json')).toBe(true)
     expect(refused(['42', 'clk_9', 'P9', now - 61 * 86_400_000, now])).toBe(true)
+    // Nor does such a click delete the one stored here, whose time is unknown.
+    clearBrowserState()
+    setPage('https://app.shop.app/')
+    writeCookie(CLICK_COOKIE, 'clk_local', 60)
+    setPage(`https://app.shop.app/?${LINK_PARAM}=${encodeURIComponent(JSON.stringify(['42', 'clk_9', 'P9', now - 61 * 86_400_000, now]))}`)
+    followLinks(options)
+    expect(readCookie(CLICK_COOKIE)).toBe('clk_local')
   })
 
   it('never replaces a newer click stored here, and replaces an older one (last click wins across domains)', () => {
