@@ -66,7 +66,7 @@ export function followLinks(options: LinkOptions): void {
   const program = String(options.programId).trim()
   const domains = String(options.linkDomains || '')
     .toLowerCase()
-    .split(/ *, */)
+    .split(/[\s,]+/)
   const cookies = createCookieStorage(options.cookieDomain)
   const consented = () => (readCookie(CONSENT_COOKIE) || defaultChoice(options)) == '1'
   const clickId = () => readCookie(CLICK_COOKIE)

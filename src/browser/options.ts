@@ -148,12 +148,13 @@ export function normalizeOptions(options: TrackerOptions): NormalizedOptions {
   opts.apiBase = String(opts.endpoint || opts.apiBase).replace(/\/+$/, '')
   // A number, from a data attribute's text too (an attribute without a value is `true`: no number).
   opts.timeout = opts.timeout !== true && +opts.timeout > 0 ? +opts.timeout : defaults.timeout
-  // Lists, or the comma-separated text of a data attribute.
-  opts.param = String(opts.param).split(/ *, */)
+  // Lists, or the comma-separated text of a data attribute, the names trimmed; no name at all
+  // (`''`, `[]`) is the default partner-code parameter rather than none.
+  opts.param = names(opts.param) || defaults.param
   // Never a partner code's own parameter.
-  opts.redactParams = String(opts.redactParams)
-    .toLowerCase()
-    .split(/ *, */)
-    .filter((name) => !String(opts.param).toLowerCase().split(',').includes(name))
+  opts.redactParams = (names(String(opts.redactParams).toLowerCase()) || []).filter((name) => !String(opts.param).toLowerCase().split(',').includes(name))
   return opts as NormalizedOptions
 }
+
+/** The names in a list, or in comma-separated text, without the spaces around them; `null` for none. */
+const names = (list: unknown): string[] | null => String(list).match(/[^\s,]+/g)

@@ -25,7 +25,8 @@ export function withoutParams(url: string, drop: (name: string) => unknown): URL
   clean.search = clean.search
     .slice(1)
     .split('&')
-    .filter((pair) => !drop(new URLSearchParams(pair).keys().next().value ?? ''))
+    // An empty pair (`a=1&&b=2`, a trailing `&`) carries nothing, and goes too.
+    .filter((pair) => pair && !drop(new URLSearchParams(pair).keys().next().value ?? ''))
     .join('&')
   return clean
 }

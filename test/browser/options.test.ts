@@ -21,6 +21,11 @@ describe('normalizeOptions', () => {
     expect(normalizeOptions({ programId: 1, param: 'ref' }).param).toEqual(['ref'])
     expect(normalizeOptions({ programId: 1, param: ['aff', 'ref', 'via'] }).param).toEqual(['aff', 'ref', 'via'])
     expect(normalizeOptions({ programId: 1, param: 'aff, ref ,via' }).param).toEqual(['aff', 'ref', 'via'])
+    expect(normalizeOptions({ programId: 1, param: ' aff,,ref ,  via, ' }).param).toEqual(['aff', 'ref', 'via'])
+    // No name at all is the default, not a tracker that reads no code.
+    for (const param of ['', [], ' , ', ['']]) expect(normalizeOptions({ programId: 1, param }).param).toEqual(['aff'])
+    expect(normalizeOptions({ programId: 1, redactParams: '' as never }).redactParams).toEqual([])
+    expect(normalizeOptions({ programId: 1, redactParams: [] }).redactParams).toEqual([])
     // None of them is ever redacted from the URLs sent.
     expect(normalizeOptions({ programId: 1, param: ['ref', 'via'], redactParams: ['ref', 'Via', 'code'] }).redactParams).toEqual(['code'])
   })

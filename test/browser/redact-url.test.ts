@@ -20,7 +20,12 @@ describe('redactUrl', () => {
 
     it('reads names decoded, as the server does: an encoded aff is replaced too, and an encoded secret redacted', () => {
       expect(redactUrl('https://www.shop.test/?ref=R1&a%66f=X1', REDACTED_PARAMS, 'R1')).toBe('https://www.shop.test/?ref=R1&aff=R1')
-      expect(redactUrl('https://www.shop.test/?co%64e=s3cret&q=1&&', REDACTED_PARAMS)).toBe('https://www.shop.test/?q=1&&')
+      expect(redactUrl('https://www.shop.test/?co%64e=s3cret&q=1&&', REDACTED_PARAMS)).toBe('https://www.shop.test/?q=1')
+    })
+
+    it('drops empty pairs, so that a trailing & gives no empty one before aff=', () => {
+      expect(redactUrl('https://www.shop.test/?ref=P7&', REDACTED_PARAMS, 'P7')).toBe('https://www.shop.test/?ref=P7&aff=P7')
+      expect(redactUrl('https://www.shop.test/?&&ref=P7&&q=1', REDACTED_PARAMS, 'P7')).toBe('https://www.shop.test/?ref=P7&q=1&aff=P7')
     })
 
     it('leaves a URL whose aff is the code as it is', () => {
