@@ -4,7 +4,7 @@
  */
 
 /** A partner code: 1 to 64 of `A-Z a-z 0-9 _ . ~ -`. */
-const PARTNER_CODE = /^[\w.~-]{1,64}$/
+export const PARTNER_CODE = /^[\w.~-]{1,64}$/
 
 /**
  * The partner code in the `param` query parameters of an absolute `url`, decoded once and

@@ -10,8 +10,8 @@ import type { TrackResult } from './tracker'
 /** What `trackLead()` takes: the user's id as `user_id` (or `customer_key`), and the email. */
 export interface TrackLeadData {
   email?: string
-  user_id?: string
-  customer_key?: string
+  user_id?: string | number
+  customer_key?: string | number
   additional_data?: Record<string, unknown>
 }
 
@@ -54,7 +54,9 @@ export function addDropIn<T extends object>(target: T, signup: (customerKey: unk
     trackLead(lead: TrackLeadData) {
       // Own properties only: a `user_id` the page put on Object.prototype is nobody's id.
       const { user_id, customer_key, email } = { __proto__: null, ...lead } as TrackLeadData
-      return signup(user_id ?? customer_key, email)
+      const key = user_id ?? customer_key
+      // A database id may come as a number.
+      return signup(typeof key == 'number' ? '' + key : key, email)
     },
   }) as T & DropInApi
 }

@@ -4,7 +4,7 @@
  * API of Affitor's own script, see `drop-in.ts`) and replays the calls queued before it loaded.
  */
 import { readPartnerCode } from '../partner-code'
-import { readCookie } from './cookie-storage'
+import { CLICK_COOKIE, readCookie } from './cookie-storage'
 import { addDropIn } from './drop-in'
 import { watchNavigation } from './navigation'
 import { normalizeOptions, type NormalizedOptions, type TrackerOptions } from './options'
@@ -61,9 +61,9 @@ function start(extend?: Extension) {
   w.affitor = addDropIn(global, (key, email) => run(['signup', key, email]) as Promise<never>, opts.programId, opts.debug, landing() && location.href)
   w.affitorQueue = { push: run }
   // A page view with no partner code, no call and nothing waiting in the outbox has nothing to
-  // do: the tracker is built only when a call, a client-side landing, a click id in the cookie
-  // of Affitor's script to move, or the debug build needs it.
-  if (__DEV__ || landing() || readCookie(OUTBOX_KEY) || readCookie(LEGACY_CLICK_COOKIE)) tracking()
+  // do: the tracker is built only when a call, a client-side landing, a click id to take from the
+  // cookie of Affitor's older script, or the debug build needs it.
+  if (__DEV__ || landing() || readCookie(OUTBOX_KEY) || (readCookie(LEGACY_CLICK_COOKIE) && !readCookie(CLICK_COOKIE))) tracking()
   else
     watchNavigation(() => {
       // Called from the page's own history.pushState: nothing may be thrown back there.

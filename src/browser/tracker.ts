@@ -1,6 +1,6 @@
 import { readPartnerCode } from '../partner-code'
 import { clickSkipReason, isAutomated } from './attribution'
-import { CLICK_COOKIE, createCookieStorage, forgetCookies, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE, writeCookie } from './cookie-storage'
+import { CLICK_COOKIE, createCookieStorage, forgetCookies, LEAD_COOKIE, PARTNER_COOKIE, readCookie, SESSION_COOKIE } from './cookie-storage'
 import { DEFAULT_WINDOW_DAYS } from '../cookie-names'
 import { CONSENT_COOKIE, CONSENT_DAYS, defaultChoice } from './consent'
 import { createLogger, debugRequested, type LogEntry } from './debug'
@@ -140,8 +140,10 @@ function inFlight(): Record<string, Promise<TrackResult>> {
   }
 }
 
-/** The cookie in which older versions of Affitor's own script kept the click id: moved to `affitor_click_id` on start. */
+/** The cookie in which older versions of Affitor's own script kept the click id: taken as `affitor_click_id` on start. */
 export const LEGACY_CLICK_COOKIE = 'customer_code'
+/** What a click id there looks like; any other value (a site's own cookie of that name) is left alone. */
+const LEGACY_CLICK_ID = /^[\w.~-]{1,200}$/
 
 const skip = (skipped: SkipReason): TrackResult => ({ ok: true, status: 0, skipped })
 
@@ -423,7 +425,7 @@ export function startTracker(opts: NormalizedOptions): Tracker {
       __DEV__ && log('consent revoked: deleting what was stored')
       held = {}
       live = {}
-      ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE].forEach(cookies.remove)
+      ;[CLICK_COOKIE, PARTNER_COOKIE, LEAD_COOKIE, SESSION_COOKIE, LEGACY_CLICK_COOKIE].forEach(cookies.remove)
       writeOutbox([])
       choice = cookies.set(CONSENT_COOKIE, '0', CONSENT_DAYS)
     },
@@ -442,14 +444,13 @@ export function startTracker(opts: NormalizedOptions): Tracker {
     })
   }
   // A visitor attributed by an older version of Affitor's script: its click id becomes this
-  // tracker's, for the attribution window (the cookie's own age cannot be read), unless a click is stored already.
+  // tracker's, for the attribution window (the cookie's own age cannot be read), unless a click is
+  // stored already. The old cookie is left as it is (a site may use that name for its own) until
+  // revokeConsent().
   const legacy = readCookie(LEGACY_CLICK_COOKIE)
-  if (legacy && consented()) {
-    readCookie(CLICK_COOKIE) || cookies.set(CLICK_COOKIE, legacy, DEFAULT_WINDOW_DAYS)
-    // Wherever it was written: on the shared domain, or host-only.
-    cookies.remove(LEGACY_CLICK_COOKIE)
-    writeCookie(LEGACY_CLICK_COOKIE, '', -1)
-    __DEV__ && log('click id moved from the cookie', LEGACY_CLICK_COOKIE)
+  if (legacy && !readCookie(CLICK_COOKIE) && LEGACY_CLICK_ID.test(legacy) && consented()) {
+    cookies.set(CLICK_COOKIE, legacy, DEFAULT_WINDOW_DAYS)
+    __DEV__ && log('click id taken from the cookie', LEGACY_CLICK_COOKIE)
   }
   addEventListener('online', retry)
   // Hidden (the tab switched, the app backgrounded, often the last event a phone gives) or left.

@@ -34,7 +34,7 @@ it('reads the link domains and the Stripe flag from its attributes', async () =>
 
 it('takes a carried click out of the address bar before the tracker reads it: no URL sent carries it', async () => {
   const carried = encodeURIComponent(JSON.stringify(['7', 'clk_far', 'P9', Date.now() - 1000, Date.now()]))
-  setPage(`https://app.shop.app/welcome?aff=P2&${LINK_PARAM}=${carried}`)
+  setPage(`https://app.shop.app/welcome?aff=P2&${LINK_PARAM}=${carried}`, { referrer: 'https://www.shop.test/' })
   await load({ 'data-affitor-link-domains': '*.shop.test' })
   await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
   const [click] = api.clicks()

@@ -45,6 +45,14 @@ describe('the program id, as Affitor\'s script reads it', () => {
     setPage('https://www.shop.test/?aff=P2')
     await load({ 'data-affitor-program-id': '61', 'data-affitor-program': '62' })
     expect(w.affitor!.programId).toBe(61)
+
+    // data-affitor-program before the global.
+    clearBrowserState()
+    resetGlobals()
+    vi.resetModules()
+    w.AFFITOR_PROGRAM_ID = 63
+    await load({ 'data-affitor-program': '64' })
+    expect(w.affitor!.programId).toBe(64)
   })
 
   it('never from Object.prototype', async () => {
@@ -81,6 +89,9 @@ describe('trackLead({ email, user_id })', () => {
     expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_a', has_attribution: false })
     expect(api.leads()[0].body).not.toHaveProperty('click_id')
     await expect(w.affitor!.trackLead({ email: 'b@shop.test' })).resolves.toMatchObject({ ok: false, error: 'invalid customerKey' })
+    // A database id as a number is that id.
+    await w.affitor!.trackLead({ email: 'n@shop.test', user_id: 123 })
+    expect(api.leads()[1].body).toMatchObject({ customer_key: '123' })
     await expect(w.affitor!.trackLead(null)).resolves.toMatchObject({ ok: false })
     ;(Object.prototype as Global).user_id = 'polluted'
     try {
@@ -88,7 +99,7 @@ describe('trackLead({ email, user_id })', () => {
     } finally {
       delete (Object.prototype as Global).user_id
     }
-    expect(api.leads()).toHaveLength(1)
+    expect(api.leads()).toHaveLength(2)
   })
 })
 
@@ -117,26 +128,36 @@ it('keeps the properties of Affitor\'s instance current: clickId, hasAffiliateAt
 })
 
 describe('the cookie of older versions of Affitor\'s script', () => {
-  it('moves customer_code to affitor_click_id on a plain page view, and sends it with the lead', async () => {
+  it('takes the click id in customer_code on a plain page view, and sends it with the lead', async () => {
     setPage('https://www.shop.test/')
     writeCookie('customer_code', 'cust_legacy', 30, 'shop.test')
     await load({ 'data-affitor-program-id': '59' })
     expect(readCookie(CLICK_COOKIE)).toBe('cust_legacy')
-    await nextTask()
-    expect(document.cookie).not.toContain('customer_code')
     await w.affitor!.signup('user_1', 'a@shop.test')
     expect(api.leads()[0].body).toMatchObject({ click_id: 'cust_legacy', has_attribution: true })
     expect(api.clicks()).toHaveLength(0)
+    // Left as it is (the site may use that name), and deleted with the rest on revokeConsent().
+    await nextTask()
+    expect(readCookie('customer_code')).toBe('cust_legacy')
+    w.affitor!.revokeConsent()
+    await nextTask()
+    expect(document.cookie).not.toContain('customer_code')
   })
 
-  it('never replaces a click this tracker stored', async () => {
+  it('never replaces a click this tracker stored, and takes no value that is no click id', async () => {
     setPage('https://www.shop.test/')
     writeCookie(CLICK_COOKIE, 'clk_new', 60)
     writeCookie('customer_code', 'cust_old', 30)
     await load({ 'data-affitor-program-id': '59' })
     expect(w.affitor!.clickId).toBe('clk_new')
-    await nextTask()
-    expect(document.cookie).not.toContain('customer_code')
+
+    clearBrowserState()
+    resetGlobals()
+    vi.resetModules()
+    setPage('https://www.shop.test/')
+    writeCookie('customer_code', '{"cart":[1,2]}', 30)
+    await load({ 'data-affitor-program-id': '59' })
+    expect(w.affitor!.clickId).toBeNull()
   })
 
   it('is left alone while consent is pending', async () => {

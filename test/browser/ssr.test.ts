@@ -73,5 +73,6 @@ it.each([
   ['built CJS (dist/links.cjs)', async () => require('../../dist/links.cjs')],
 ])('followLinks() does nothing without a DOM: %s', async (_name, load) => {
   const { followLinks } = await load()
-  expect(followLinks({ programId: 1, linkDomains: 'shop.app', stripe: true })).toBeUndefined()
+  const stop = followLinks({ programId: 1, linkDomains: 'shop.app', stripe: true })
+  expect(stop()).toBeUndefined()
 })
