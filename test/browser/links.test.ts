@@ -140,8 +140,15 @@ describe('links to the other domains', () => {
 
   it('leave links of other schemes alone, and match no host when no domain is listed', () => {
     attributed()
-    followLinks({ programId: 42, stripe: true, linkDomains: ' , ' })
+    const stop = followLinks({ programId: 42, stripe: true, linkDomains: ' , ' })
     for (const href of ['mailto:a@shop.test', 'javascript:void 0', 'https://shop.app/']) {
+      const link = add(`<a href="${href}">x</a>`)
+      press(link)
+      expect(link.getAttribute('href')).toBe(href)
+    }
+    stop()
+    followLinks(options)
+    for (const href of ['ftp://shop.app/file', 'ws://shop.app/socket']) {
       const link = add(`<a href="${href}">x</a>`)
       press(link)
       expect(link.getAttribute('href')).toBe(href)
@@ -196,8 +203,12 @@ describe('links to the other domains', () => {
 
   it('are followed once however often followLinks() is called, until it is stopped', () => {
     attributed()
+    const frame = add<HTMLIFrameElement>('<iframe srcdoc="x" src="https://shop.app/widget"></iframe>')
+    const replace = vi.fn()
+    Object.defineProperty(frame, 'contentWindow', { value: { location: { replace } } })
     const stop = followLinks(options)
     const again = followLinks(options)
+    expect(replace).toHaveBeenCalledTimes(1)
     const link = add('<a href="https://shop.app/">x</a>')
     again()
     press(link)
