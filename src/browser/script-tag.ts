@@ -58,12 +58,14 @@ function start(extend?: Extension) {
   const global = ((...call: unknown[]) => run(call)) as Global
   for (const method of __DEV__ ? [...METHODS, 'getState' as Method] : METHODS) global[method] = ((...args: unknown[]) => run([method, ...args])) as never
   const landing = () => readPartnerCode(location.href, opts.param)
-  w.affitor = addDropIn(global, (key, email) => run(['signup', key, email]) as Promise<never>, opts.programId, opts.debug, landing() && location.href)
+  // The URL is parsed once on a page view: the landing's, when it is one.
+  const landed = landing() && location.href
+  w.affitor = addDropIn(global, (key, email) => run(['signup', key, email]) as Promise<never>, opts.programId, opts.debug, landed)
   w.affitorQueue = { push: run }
   // A page view with no partner code, no call and nothing waiting in the outbox has nothing to
   // do: the tracker is built only when a call, a client-side landing, a click id to take from the
   // cookie of Affitor's older script, or the debug build needs it.
-  if (__DEV__ || landing() || readCookie(OUTBOX_KEY) || (readCookie(LEGACY_CLICK_COOKIE) && !readCookie(CLICK_COOKIE))) tracking()
+  if (__DEV__ || landed || readCookie(OUTBOX_KEY) || (readCookie(LEGACY_CLICK_COOKIE) && !readCookie(CLICK_COOKIE))) tracking()
   else
     watchNavigation(() => {
       // Called from the page's own history.pushState: nothing may be thrown back there.
