@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { emptyState, type State } from './records'
+import { emptyState, table, type State } from './records'
 
 /** Marks a file as this server's, so that another JSON file is not mistaken for one. */
 const FORMAT = 'affitor-reference-server/1'
@@ -35,7 +35,9 @@ export function readDataFile(path: string): State | undefined {
     throw new Error(`The data file ${path} was not written by the reference server (expected "format": "${FORMAT}")`)
   }
   // Fields added in later versions start empty.
-  return { ...emptyState(), ...parsed.state }
+  const state = { ...emptyState(), ...parsed.state }
+  // As the store keeps them: tables without a prototype (JSON.parse gives `__proto__` as a key, but an object that has one).
+  return { ...state, subscriptions: table(state.subscriptions), answers: table(state.answers) }
 }
 
 /**

@@ -74,7 +74,8 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
     } catch {
       return sendJson(res, 400, { error: `Invalid request target: ${target}` })
     }
-    const mount = routes[url.pathname]
+    // Own routes only: `/constructor` or `/__proto__` is no route.
+    const mount = Object.prototype.hasOwnProperty.call(routes, url.pathname) ? routes[url.pathname] : undefined
     let body: Promise<Buffer> | undefined
     const ctx: Context = {
       req,
@@ -95,7 +96,8 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
         res.writeHead(301, { location: '/__affitor/' + url.search, 'content-length': '0' }).end()
       } else if (mount) {
         if (mount.cors && req.method == 'OPTIONS') return preflight(res, origin)
-        const route = mount.methods[req.method == 'HEAD' ? 'GET' : req.method || '']
+        const method = req.method == 'HEAD' ? 'GET' : req.method || ''
+        const route = Object.prototype.hasOwnProperty.call(mount.methods, method) ? mount.methods[method] : undefined
         if (!route) {
           const allow = [...Object.keys(mount.methods), ...(mount.methods.GET ? ['HEAD'] : []), ...(mount.cors ? ['OPTIONS'] : [])]
           throw new HttpError(405, `Method ${req.method} not allowed on ${url.pathname}: use ${allow.join(', ')}`, { allow: allow.join(', ') })

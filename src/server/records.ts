@@ -151,6 +151,13 @@ export interface State {
   answers: Record<string, Body>
 }
 
+/**
+ * A table by id without a prototype: an id such as `__proto__` or `constructor` (a Stripe
+ * subscription id, an event id, as a request gives it) is one more key, never a property every
+ * object has, nor the table's prototype when it is set.
+ */
+export const table = <T>(entries?: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, entries)
+
 /** A state with nothing recorded. */
 export const emptyState = (): State => ({
   seq: 0,
@@ -161,8 +168,8 @@ export const emptyState = (): State => ({
   sales: [],
   commissions: [],
   refunds: [],
-  subscriptions: {},
+  subscriptions: table(),
   invoices: [],
   stripe_events: [],
-  answers: {},
+  answers: table(),
 })

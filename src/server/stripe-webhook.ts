@@ -75,7 +75,8 @@ export const stripeWebhook: Route = async (ctx) => {
     throw badRequest('Invalid Stripe event: expected "type" and "data.object" with an "id"')
   }
   const answer = (outcome: Body) => ({ status: 200, body: { received: true, type: event.type, ...outcome } })
-  const handle = HANDLERS[event.type]
+  // A Map: an event type such as `constructor` or `__proto__` is no handler.
+  const handle = HANDLERS.get(event.type)
   if (!handle) return answer({ ignored: true, reason: 'unhandled_event_type' })
   const eventId = typeof event.id == 'string' ? event.id : undefined
   if (eventId && store.indexes.hasStripeEvent(eventId)) return answer({ duplicate: true })
@@ -279,10 +280,10 @@ function chargeRefunded(x: EventContext, charge: StripeObject): Body {
 
 const currencyOf = (value: unknown) => (typeof value == 'string' && /^[a-z]{3}$/i.test(value) ? value.toUpperCase() : 'USD')
 
-const HANDLERS: Record<string, Handler> = {
-  'checkout.session.completed': checkoutCompleted,
-  'checkout.session.async_payment_succeeded': checkoutCompleted,
-  'invoice.paid': invoicePaid,
-  'invoice.payment_succeeded': invoicePaid,
-  'charge.refunded': chargeRefunded,
-}
+const HANDLERS = new Map<string, Handler>([
+  ['checkout.session.completed', checkoutCompleted],
+  ['checkout.session.async_payment_succeeded', checkoutCompleted],
+  ['invoice.paid', invoicePaid],
+  ['invoice.payment_succeeded', invoicePaid],
+  ['charge.refunded', chargeRefunded],
+])
