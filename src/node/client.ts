@@ -84,7 +84,7 @@ export function createAffitorClient(options: AffitorClientOptions = {}): Affitor
     try {
       response = await api.post(path, { json: body })
     } catch (error) {
-      if (!isHTTPError(error)) throw error
+      if (!isHTTPError(error)) throw withoutRequest(error)
       response = error.response
     }
     const text = await response.text()
@@ -125,4 +125,19 @@ export function createAffitorClient(options: AffitorClientOptions = {}): Affitor
       return post('refund', refund)
     },
   }
+}
+
+/**
+ * The error of a call that got no answer (ky's `TimeoutError`, fetch's network `TypeError`, an
+ * abort), without the request ky attaches to it, whose headers carry the API key: logging it
+ * (`console.log(error)`) must not print `authorization: 'Bearer sk_…'`. Same name and message;
+ * the cause kept when it is no request's (the network error's code).
+ */
+function withoutRequest(error: unknown): unknown {
+  if (!(error instanceof Error)) return error
+  const cause = (error as { cause?: unknown }).cause
+  const clean = new Error(error.message)
+  clean.name = error.name
+  if (cause instanceof Error && !('request' in cause)) Object.defineProperty(clean, 'cause', { value: cause, configurable: true, writable: true })
+  return clean
 }

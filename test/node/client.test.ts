@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { createServer, type Server } from 'node:http'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
+import { createServer as createTcpServer, type AddressInfo } from 'node:net'
+import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AffitorApiError, createAffitorClient } from '../../src/node'
 import { startReferenceServer, type ReferenceServer } from '../../src/server'
@@ -122,6 +123,38 @@ describe('retries', () => {
     await api.close()
   })
 
+  it('throws no error that carries the API key, whatever went wrong: logging one prints no key', async () => {
+    const key = 'sk_live_never_printed'
+    const inspected = async (call: () => Promise<unknown>) => {
+      const error = await call().then(
+        () => undefined,
+        (thrown) => thrown,
+      )
+      expect(error).toBeInstanceOf(Error)
+      return inspect(error, { depth: 20, showHidden: true }) + JSON.stringify(error) + String((error as Error).stack)
+    }
+    const hang = await fakeApi(() => 'hang')
+    const refused = await fakeApi(() => ({ status: 400, body: { error: 'bad' } }))
+    const failing = await fakeApi(() => ({ status: 503 }))
+    const client = (apiBase: string) => createAffitorClient({ apiBase, apiKey: key, timeout: 100, retry: 0 })
+    const closed = `http://127.0.0.1:${await freePort()}`
+    const errors = [
+      // ky's TimeoutError, with its request attached.
+      await inspected(() => client(hang.url).trackSale({ transaction_id: 't', amount_cents: 1 })),
+      // fetch's network TypeError: nothing listens there.
+      await inspected(() => client(closed).trackSale({ transaction_id: 't', amount_cents: 1 })),
+      // The API's answers.
+      await inspected(() => client(refused.url).trackSale({ transaction_id: 't', amount_cents: 1 })),
+      await inspected(() => client(failing.url).trackRefund({ transaction_id: 't' })),
+      // Wrong arguments.
+      await inspected(() => client(refused.url).trackSale({} as never)),
+    ]
+    expect(errors[0]).toMatch(/TimeoutError/)
+    expect(errors[1]).toMatch(/fetch failed|ECONNREFUSED/)
+    for (const text of errors) expect(text).not.toContain(key)
+    await Promise.all([hang.close(), refused.close(), failing.close()])
+  })
+
   it('sends one event_id for every attempt, so that a retried lead is stored once', async () => {
     const ids: string[] = []
     const api = await fakeApi((n) => (n == 1 ? { status: 502 } : { status: 200, body: { success: true } }))
@@ -131,3 +164,12 @@ describe('retries', () => {
     await api.close()
   })
 })
+
+/** A loopback port nothing listens on (taken, then let go). */
+async function freePort(): Promise<number> {
+  const server = createTcpServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
