@@ -33,7 +33,8 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = Object.freeze({
  * prefix first) whose prefix the path starts with. A directory serves its `index.html` (its
  * URL without the trailing slash redirects to it, so relative links resolve); dot files are
  * not served. Resolves `false` when no mount covers the path or the file does not exist,
- * and throws a 403 {@link HttpError} for a path that escapes its directory.
+ * and throws a 403 {@link HttpError} for a path that escapes its directory, by its name or by a
+ * symbolic link.
  */
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, mounts: readonly [string, string][]): Promise<boolean> {
   if (req.method != 'GET' && req.method != 'HEAD') return false
@@ -64,6 +65,12 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
     stats = await fs.stat(target).catch(() => undefined)
   }
   if (!stats || !stats.isFile()) return false
+  // A symbolic link inside the directory may point anywhere (/etc/passwd): what is served is the
+  // real file, and it must be inside the directory's real path too.
+  const [real, realRoot] = await Promise.all([fs.realpath(target), fs.realpath(root)])
+  if (real != realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
+    throw new HttpError(403, `Forbidden: ${path} is outside the served directory`)
+  }
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(target).toLowerCase()] || 'application/octet-stream',
     'content-length': String(stats.size),

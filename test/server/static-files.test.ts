@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'node:http'
@@ -29,6 +29,10 @@ beforeAll(() => {
   writeFileSync(join(site, 'docs', 'index.html'), '<h1>docs</h1>')
   writeFileSync(join(spa, 'index.html'), '<h1>spa</h1>')
   writeFileSync(join(root, 'secret.txt'), 'TOP SECRET')
+  // Links inside the served directory: to a file and a directory outside it, and to one inside.
+  symlinkSync(join(root, 'secret.txt'), join(site, 'linked-secret.txt'))
+  symlinkSync(root, join(site, 'linked-root'))
+  symlinkSync(join(site, 'app.js'), join(site, 'linked-app.js'))
 })
 
 const start = () => startTestServer({ static: { '/': site, '/spa': spa } })
@@ -108,6 +112,16 @@ describe('static mounts', () => {
       expect(answer.body, path).not.toContain('TOP SECRET')
     }
     expect((await rawGet(server, '/..%2fsecret.txt')).body).toContain('is outside the served directory')
+  })
+
+  it('follows no symbolic link out of the directory, and serves one that stays inside', async () => {
+    const server = await start()
+    for (const path of ['/linked-secret.txt', '/linked-root/secret.txt']) {
+      const answer = await rawGet(server, path)
+      expect(answer.status, path).toBe(403)
+      expect(answer.body, path).not.toContain('TOP SECRET')
+    }
+    expect(await rawGet(server, '/linked-app.js')).toMatchObject({ status: 200, body: 'console.log(1)' })
   })
 
   it('leaves the tracking routes to the server', async () => {
