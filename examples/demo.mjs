@@ -8,11 +8,10 @@
  * Run it: `npm run demo` (builds first), or `node examples/demo.mjs [--port 4700]` after a build.
  * Tests import `startDemo({ port: 0, seed })`.
  */
-import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createFirstPartyHandler, toNodeHandler } from 'affitor-tracker/first-party'
-import { createReferenceHandler } from 'affitor-tracker/reference-server'
+import { createLimitedServer, createReferenceHandler } from 'affitor-tracker/reference-server'
 import { createExampleBackend } from './backend.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -44,7 +43,8 @@ export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClo
   const program = reference.store.programs[0]
   let backend
   let firstParty
-  const server = createServer(async (req, res) => {
+  // No connection held for good: a request whole within 30 s, at most 1024 connections.
+  const server = createLimitedServer(async (req, res) => {
     try {
       if (await backend(req, res)) return
       // First-party mode (/first-party.html): the site's own endpoint, forwarding to the tracking API.

@@ -65,7 +65,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       else if (size > 16 * limit) req.destroy(tooLarge())
     })
     req.on('end', () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks))))
-    req.on('error', reject)
+    // The client went away mid-body (or was disconnected for taking too long): its own doing, no server error.
+    req.on('error', (error) => reject(error instanceof HttpError ? error : new HttpError(400, `Request body not received: ${error.message}`, { connection: 'close' })))
   })
 }
 

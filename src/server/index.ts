@@ -1,5 +1,5 @@
 export { createReferenceHandler, type ReferenceHandler } from './handler'
-export { startReferenceServer, type ReferenceServer } from './server'
+export { createLimitedServer, startReferenceServer, type ConnectionLimits, type ReferenceServer } from './server'
 export { DEFAULTS, type ReferenceServerOptions } from './options'
 export { DEMO_SEED } from './demo-seed'
 export type { CommissionRule, Partner, Program, Seed, SeedPartner, SeedProgram } from './seed'

@@ -54,6 +54,18 @@ export interface ReferenceServerOptions {
    */
   maxBodyBytes?: number
   /**
+   * Milliseconds a connection may take to send a whole request, and may stay silent
+   * (`startReferenceServer` only): a client that sends half a request, or nothing, is
+   * disconnected then. The headers must come within 10 s of it (less when it is lower).
+   * @default 30000
+   */
+  requestTimeout?: number
+  /**
+   * Connections open at once (`startReferenceServer` only); more are closed as they come.
+   * @default 1024
+   */
+  maxConnections?: number
+  /**
    * A Stripe webhook signing secret accepted for every program, in addition to each program's
    * `stripe_webhook_secret` in the seed.
    * @default undefined

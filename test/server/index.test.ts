@@ -8,14 +8,14 @@ import * as server from '../../src/server'
 const DIST = join(__dirname, '../../dist/server')
 
 describe('affitor-tracker/reference-server', () => {
-  it('exports the factory, the starter, the defaults and the demo seed', () => {
-    expect(Object.keys(server).sort()).toEqual(['DEFAULTS', 'DEMO_SEED', 'createReferenceHandler', 'startReferenceServer'])
+  it('exports the factory, the starter, the limited HTTP server, the defaults and the demo seed', () => {
+    expect(Object.keys(server).sort()).toEqual(['DEFAULTS', 'DEMO_SEED', 'createLimitedServer', 'createReferenceHandler', 'startReferenceServer'])
   })
 
   // Built by `npm test` (and `npm run build`) before the tests run.
   describe('as built', () => {
     const check = async (mod: typeof server) => {
-      expect(Object.keys(mod).sort()).toEqual(['DEFAULTS', 'DEMO_SEED', 'createReferenceHandler', 'startReferenceServer'])
+      expect(Object.keys(mod).sort()).toEqual(['DEFAULTS', 'DEMO_SEED', 'createLimitedServer', 'createReferenceHandler', 'startReferenceServer'])
       const running = await mod.startReferenceServer({ port: 0 })
       try {
         const answer = await fetch(running.url + '/api/v1/track/click', { method: 'POST', body: JSON.stringify({ affiliate_url: 'https://x.example/?aff=P1' }) })
