@@ -30,7 +30,14 @@ export interface Demo {
 export const test = base.extend<{ demo: Demo }>({
   demo: async ({}, use) => {
     // With the pages of e2e/pages at /e2e/: pages written as a site would, for what the example site does not show.
-    const server = await startDemo({ port: 0, seed: SEED, testClock: true, pages: { '/e2e/': fileURLToPath(new URL('./pages/', import.meta.url)) } })
+    // And the fake hosts the browser maps to loopback (e2e/chromium.mjs), some outside allowed_origins.
+    const server = await startDemo({
+      port: 0,
+      seed: SEED,
+      testClock: true,
+      pages: { '/e2e/': fileURLToPath(new URL('./pages/', import.meta.url)) },
+      allowedHosts: ['.shop.test', '.other.test', '.shop.co.uk', '.github.io'],
+    })
     const api = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
       const payload = typeof body == 'string' ? body : JSON.stringify(body)
       const response = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload })

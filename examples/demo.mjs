@@ -21,17 +21,20 @@ export const STRICT_CSP = "default-src 'none'; script-src 'self'; connect-src 's
 
 /**
  * Starts the demo.
- * @param {{ port?: number, host?: string, seed?: object | string, testClock?: boolean, dataFile?: string, log?: false | ((line: string) => void), pages?: Record<string, string> }} [options]
+ * @param {{ port?: number, host?: string, seed?: object | string, testClock?: boolean, dataFile?: string, log?: false | ((line: string) => void), pages?: Record<string, string>, allowedHosts?: string[] }} [options]
  *   `port` 0 picks a free one; `seed` defaults to the reference server's demo seed; `pages`
- *   serves more folders, by path prefix (the end-to-end tests' own pages).
+ *   serves more folders, by path prefix (the end-to-end tests' own pages); `allowedHosts`, the
+ *   reference server's option, names more hosts to answer (the tests' fake ones).
  * @returns {Promise<{ url: string, port: number, store: unknown, close(): Promise<void> }>}
  */
-export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClock, dataFile, log = false, pages = {} } = {}) {
+export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClock, dataFile, log = false, pages = {}, allowedHosts } = {}) {
   const reference = createReferenceHandler({
     seed,
     testClock,
     dataFile,
     log,
+    host,
+    allowedHosts,
     static: {
       '/': join(here, 'site'),
       '/spa/': join(here, 'spa'),

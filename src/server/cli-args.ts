@@ -14,6 +14,10 @@ Options:
   --data <file>           keep what is recorded in this JSON file across restarts
   --static <prefix>=<dir> serve a directory under a URL prefix (repeatable), e.g. --static /=./site
   --test-clock            enable POST /__affitor/clock to move the server clock
+  --allowed-host <name>   accept this Host too (repeatable; .shop.test for a domain and its
+                          subdomains); loopback names and allowed_origins hosts always are
+  --inspection-token <t>  open /__affitor/ to other machines with this token (16+ characters),
+                          sent as Authorization: Bearer <t> or ?token=<t>
   --quiet                 do not log requests
   -h, --help              show this help
 `
@@ -53,6 +57,8 @@ export function parseCliArgs(argv: readonly string[]): { help: true } | { help: 
         data: { type: 'string' },
         static: { type: 'string', multiple: true },
         'test-clock': { type: 'boolean' },
+        'allowed-host': { type: 'string', multiple: true },
+        'inspection-token': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -70,6 +76,8 @@ export function parseCliArgs(argv: readonly string[]): { help: true } | { help: 
   if (values.seed !== undefined) options.seed = values.seed
   if (values.data !== undefined) options.dataFile = values.data
   if (values['test-clock']) options.testClock = true
+  if (values['allowed-host']) options.allowedHosts = values['allowed-host']
+  if (values['inspection-token'] !== undefined) options.inspectionToken = values['inspection-token']
   if (values.static) {
     options.static = {}
     for (const mount of values.static) {

@@ -1,3 +1,4 @@
+import { hostChecker, inspectionAllowed } from './access'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { trackClick } from './click'
 import { createClock, type Clock } from './clock'
@@ -61,6 +62,7 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
     '/__affitor/reset': { methods: { POST: resetRoute } },
     ...(opts.testClock && { '/__affitor/clock': { methods: { GET: clockRoute, POST: clockRoute } } }),
   }
+  const hostAllowed = hostChecker(opts)
   const allowedAnywhere = (origin: string) => store.programs.some((program) => originAllowed(program.allowed_origins, origin))
 
   async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -92,6 +94,12 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
       mount && mount.cors ? corsHeaders(origin, !!origin && (ctx.program ? originAllowed(ctx.program.allowed_origins, origin) : allowedAnywhere(origin))) : {}
 
     try {
+      if (!hostAllowed(req.headers.host)) {
+        throw new HttpError(403, `Host ${req.headers.host} is not allowed: the server answers its own names (localhost, 127.0.0.1, the hosts of allowed_origins); add others with the allowedHosts option (--allowed-host)`)
+      }
+      if ((url.pathname == '/__affitor' || url.pathname.startsWith('/__affitor/')) && !inspectionAllowed(req, url, opts.inspectionToken)) {
+        throw new HttpError(403, 'The inspection routes answer this machine only: set the inspectionToken option (--inspection-token) and send it as Authorization: Bearer <token> or ?token=')
+      }
       if (url.pathname == '/__affitor' && (req.method == 'GET' || req.method == 'HEAD')) {
         res.writeHead(301, { location: '/__affitor/' + url.search, 'content-length': '0' }).end()
       } else if (mount) {

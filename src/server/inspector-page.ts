@@ -227,7 +227,17 @@ const SCRIPT = `
     var value = tidy(name, asked.get(name) || '');
     if (value) query.set(name, (filter[name] = value));
   });
+  // An inspection token, for a page opened from another machine: sent on with every request, and kept by the filter.
+  var token = asked.get('token');
+  if (token) query.set('token', token);
   var source = 'chains' + (String(query) ? '?' + query : '');
+  if (token) {
+    var kept = document.createElement('input');
+    kept.type = 'hidden';
+    kept.name = 'token';
+    kept.value = token;
+    form.appendChild(kept);
+  }
   // Empty fields stay out of the address: ?partner=DEMO rather than ?partner=DEMO&customer=.
   form.addEventListener('submit', function () {
     Array.prototype.forEach.call(form.elements, function (field) {
@@ -261,7 +271,7 @@ const SCRIPT = `
   }
 
   document.getElementById('reset').addEventListener('click', function () {
-    if (confirm('Forget every click, lead, sale and refund recorded?')) fetch('reset', { method: 'POST' }).then(function () { last = null; });
+    if (confirm('Forget every click, lead, sale and refund recorded?')) fetch('reset' + (token ? '?token=' + encodeURIComponent(token) : ''), { method: 'POST' }).then(function () { last = null; });
   });
   poll();
 })();

@@ -54,6 +54,23 @@ export interface ReferenceServerOptions {
    */
   maxBodyBytes?: number
   /**
+   * Host names a request's `Host` header may carry beyond the loopback names (`localhost`,
+   * `*.localhost`, `127.0.0.1`, `[::1]`), `host` and the hosts of the seed's `allowed_origins`:
+   * a name, or `.shop.test` for that domain and its subdomains; `true` for any (behind a proxy
+   * that checks it). Any other Host is answered 403, so that a page of another site whose name
+   * resolves to this machine (DNS rebinding) reads and changes nothing.
+   * @default []
+   * @example ['tracking.shop.test', '.shop.test']
+   */
+  allowedHosts?: readonly string[] | true
+  /**
+   * Opens the inspection routes (`/__affitor/…`: the live page, events, chains, reset, clock) to
+   * requests from other machines that carry it, as `Authorization: Bearer <token>` or `?token=`.
+   * Without it they answer requests from this machine (loopback) only.
+   * @default undefined
+   */
+  inspectionToken?: string
+  /**
    * Milliseconds a connection may take to send a whole request, and may stay silent
    * (`startReferenceServer` only): a client that sends half a request, or nothing, is
    * disconnected then. The headers must come within 10 s of it (less when it is lower).
@@ -94,6 +111,9 @@ export interface NormalizedServerOptions {
   maxBodyBytes: number
   stripeWebhookSecret?: string
   log: ((line: string) => void) | false
+  /** Lower case; `true` for any. */
+  allowedHosts: string[] | true
+  inspectionToken?: string
 }
 
 /** The defaults every option falls back to. */
@@ -122,7 +142,7 @@ export function normalizeServerOptions(options: ReferenceServerOptions = {}): No
   const fail = (message: string): never => {
     throw new TypeError(`reference server: ${message}`)
   }
-  const { port, host, seed, dataFile, now, testClock, maxBodyBytes, stripeWebhookSecret, log } = opts
+  const { port, host, seed, dataFile, now, testClock, maxBodyBytes, stripeWebhookSecret, log, allowedHosts = [], inspectionToken } = opts
   if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) fail('port must be an integer from 0 to 65535')
   if (typeof host != 'string' || !host) fail('host must be a non-empty string')
   if (typeof seed != 'string' && (typeof seed != 'object' || !seed)) fail('seed must be a seed object or the path of a JSON file')
@@ -132,6 +152,8 @@ export function normalizeServerOptions(options: ReferenceServerOptions = {}): No
   if (!Number.isInteger(maxBodyBytes) || (maxBodyBytes as number) < 1) fail('maxBodyBytes must be a positive integer')
   if (stripeWebhookSecret !== undefined && (typeof stripeWebhookSecret != 'string' || !stripeWebhookSecret)) fail('stripeWebhookSecret must be a non-empty string')
   if (log !== false && typeof log != 'function') fail('log must be a function or false')
+  if (allowedHosts !== true && (!Array.isArray(allowedHosts) || !allowedHosts.every((name) => typeof name == 'string' && /^\.?[\w.[\]:-]+$/.test(name)))) fail('allowedHosts must be true or a list of host names (".shop.test" for a domain and its subdomains)')
+  if (inspectionToken !== undefined && (typeof inspectionToken != 'string' || inspectionToken.length < 16)) fail('inspectionToken must be a string of at least 16 characters')
   return {
     port: port as number,
     host: host as string,
@@ -143,6 +165,8 @@ export function normalizeServerOptions(options: ReferenceServerOptions = {}): No
     maxBodyBytes: maxBodyBytes as number,
     ...(stripeWebhookSecret !== undefined && { stripeWebhookSecret: stripeWebhookSecret as string }),
     log: log as NormalizedServerOptions['log'],
+    allowedHosts: allowedHosts === true ? true : (allowedHosts as string[]).map((name) => name.toLowerCase()),
+    ...(inspectionToken !== undefined && { inspectionToken: inspectionToken as string }),
   }
 }
 
