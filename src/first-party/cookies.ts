@@ -60,16 +60,17 @@ export function cookieMaxAge(windowDays: unknown): number {
  * broadest domain the browser accepts, which is that one), so the server's cookie and the
  * script's are one cookie, which `revokeConsent()` deletes. A hint (the domain a browser found
  * by probing) is taken only when it is `host` itself or a parent of it, holds a dot and is no
- * IP address (RFC 6265 §5.1.3: no domain matching for addresses), so that a request cannot
- * place a cookie on another site or on a top-level domain; one naming a public suffix can
- * only make the visitor's own browser refuse the cookie.
+ * IP address (RFC 6265 §5.1.3: no domain matching for addresses) and no public suffix
+ * (`co.uk`, `github.io`, `vercel.app`), so that a request cannot place a cookie on another site,
+ * on a top-level domain, or on a domain every browser refuses.
  */
 export function cookieDomainFor(host: string, hint: string | null, configured?: string): string | undefined {
   if (configured) return configured
   const domain = (hint || '').trim().toLowerCase().replace(/^\./, '')
   host = host.toLowerCase()
   if (NUMERIC_TOP.test(host) || host.includes(':')) return undefined
-  const vouched = domain.includes('.') && DOMAIN_PATTERN.test(domain) && !NUMERIC_TOP.test(domain) && (host == domain || host.endsWith('.' + domain))
   // The private section too (github.io, vercel.app): browsers keep it, as they refuse a cookie there.
-  return vouched ? domain : getDomain(host, { allowPrivateDomains: true }) || undefined
+  const registrable = (name: string) => getDomain(name, { allowPrivateDomains: true })
+  const vouched = domain.includes('.') && DOMAIN_PATTERN.test(domain) && !NUMERIC_TOP.test(domain) && (host == domain || host.endsWith('.' + domain)) && !!registrable(domain)
+  return vouched ? domain : registrable(host) || undefined
 }

@@ -58,8 +58,10 @@ export async function forwardEvent(options: NormalizedFirstPartyOptions, kind: E
   const { fetch, timeout } = options
   try {
     // The signal covers reading the answer too: a stalled body times out like a stalled connection.
-    const response = await fetch(`${options.apiBase}/api/v1/track/${kind}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeout) })
-    const text = await response.text()
+    // No redirect is followed: the event and the visitor's headers go to the tracking API only.
+    const response = await fetch(`${options.apiBase}/api/v1/track/${kind}`, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeout) })
+    const text = await readAnswer(response)
+    if (text === undefined) return { error: `Tracking API answered more than ${MAX_ANSWER_BYTES} bytes` }
     try {
       return { status: response.status, text, data: JSON.parse(text) }
     } catch {
@@ -69,4 +71,30 @@ export async function forwardEvent(options: NormalizedFirstPartyOptions, kind: E
     if ((error as Error)?.name == 'TimeoutError') return { error: `Tracking API did not answer within ${timeout} ms` }
     return { error: `Tracking API unreachable: ${(error as Error)?.message || String(error)}` }
   }
+}
+
+/** The largest answer relayed from the tracking API, in bytes: its answers are a few hundred. */
+export const MAX_ANSWER_BYTES = 64 * 1024
+
+/** The answer's text, read up to {@link MAX_ANSWER_BYTES}; `undefined` (and the rest unread) beyond. */
+async function readAnswer(response: Response): Promise<string | undefined> {
+  const reader = response.body?.getReader()
+  if (!reader) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.length
+    if (size > MAX_ANSWER_BYTES) {
+      reader.cancel().catch(() => {})
+      return undefined
+    }
+    chunks.push(value)
+  }
+  // No Buffer: this runs on Workers, Deno and Bun as in Node.
+  const joined = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) joined.set(chunk, (at += chunk.length) - chunk.length)
+  return new TextDecoder().decode(joined)
 }

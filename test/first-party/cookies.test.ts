@@ -65,6 +65,10 @@ describe('cookieDomainFor', () => {
     ['[::1]', '[::1]'],
     ['www.shop.example', 'shop.example; Domain=evil.example'],
     ['www.shop.example', 'shop..example'],
+    // Public suffixes, which every browser refuses as a cookie's Domain.
+    ['www.shop.co.uk', 'co.uk'],
+    ['acme.github.io', 'github.io'],
+    ['my-app.vercel.app', 'vercel.app'],
   ])('ignores on %s the hint %j', (host, hint) => {
     expect(cookieDomainFor(host, hint)).toBe(cookieDomainFor(host, null))
   })

@@ -328,3 +328,30 @@ describe('requests it refuses', () => {
     expect(() => createFirstPartyHandler({ apiBase: 'api.affitor.com' })).toThrow(TypeError)
   })
 })
+
+describe('what the tracking API may answer', () => {
+  it('reads no more than 64 KiB of an answer, and answers 502 for a larger one', async () => {
+    let sent = 0
+    const huge = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // 80 MiB if it were all read; pulled 16 KiB at a time.
+        if (sent >= 80 * 1024 * 1024) return controller.close()
+        sent += 16 * 1024
+        controller.enqueue(new Uint8Array(16 * 1024).fill(0x20))
+      },
+    })
+    const response = await createFirstPartyHandler({ fetch: (async () => new Response(huge, { status: 200 })) as never })(eventRequest(LEAD, { customer_key: 'u1' }))
+    expect(response.status).toBe(502)
+    expect((await response.json()).error).toBe('Tracking API answered more than 65536 bytes')
+    expect(sent).toBeLessThan(200 * 1024)
+  })
+
+  it('follows no redirect: the event goes to the tracking API only', async () => {
+    const asked: RequestInit[] = []
+    const fetch = async (_url: string, init: RequestInit) => (asked.push(init), new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/' } }))
+    const response = await createFirstPartyHandler({ fetch: fetch as never })(eventRequest(LEAD, { customer_key: 'u1' }))
+    expect(asked[0].redirect).toBe('manual')
+    expect(response.status).toBe(502)
+    expect((await response.json()).error).toBe('Tracking API answered 302 without JSON')
+  })
+})
