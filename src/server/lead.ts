@@ -9,6 +9,14 @@ import type { Program } from './seed'
 const CUSTOMER_NOT_FOUND = 'Customer not found. Provide a valid click_id or customer_key.'
 
 /**
+ * How long after a customer was first recorded a lead without the API key (a browser's) may still
+ * give it a click, in ms: the registration itself, where the backend's lead and the page's
+ * `signup()` arrive minutes apart. Later, only the backend's authenticated lead may: a guessed
+ * customer key must not let anyone attach their own click to a customer recorded days before.
+ */
+export const CLAIM_WINDOW_MS = 60 * 60_000
+
+/**
  * `POST /api/v1/track/lead`: ties a customer (the site's own user id, `customer_key`) to the
  * visitor of a click.
  *
@@ -21,7 +29,10 @@ const CUSTOMER_NOT_FOUND = 'Customer not found. Provide a valid click_id or cust
  *   `customer_key`, an unknown `click_id` is refused: there is no one to record.
  * - A lead without `customer_key` identifies the customer by the click's visitor.
  * - A repeated lead for a customer (same program and `customer_key`) records nothing and answers
- *   `"duplicate": true`, except that a click the first lead lacked is attached to it.
+ *   `"duplicate": true`, except that a click the first lead lacked is attached to it: by a lead
+ *   with the API key at any time, by one without (a browser's) only within
+ *   {@link CLAIM_WINDOW_MS} of the customer's first lead (later: `"reason": "claim_window_passed"`).
+ *   A customer's click is never replaced by a lead.
  * - The program is the API key's (when an `Authorization` header is sent it must be valid),
  *   else `program_id`, else the click's, else the only program.
  */
@@ -67,9 +78,12 @@ export const trackLead: Route = async (ctx) => {
   return store.change((state) => {
     const now = new Date(ctx.clock.now()).toISOString()
     if (customer) {
-      const attach = !customer.visitor_id && !!click
+      // A customer's click is never moved; a click-less one gets the lead's, from a browser only shortly after it was recorded.
+      const late = !keyProgram && ctx.clock.now() - Date.parse(customer.created_at) > CLAIM_WINDOW_MS
+      const attach = !customer.visitor_id && !!click && !late
       if (click && attach) attachClick(store, customer, click, now)
-      const answer = { success: true, duplicate: true, message: 'Lead already tracked', click_attached: attach }
+      const refused = !customer.visitor_id && !!click && late
+      const answer = { success: true, duplicate: true, message: 'Lead already tracked', click_attached: attach, ...(refused && { reason: 'claim_window_passed' }) }
       return { status: 200, body: rememberAnswer(store, 'lead', eventId, answer) }
     }
     const { id } = recordCustomer(store, state, found, { customerKey: customerKey ?? null, email: email ?? null, click, now, request: body })

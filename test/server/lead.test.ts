@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Seed } from '../../src/server'
-import { AUTH, closeServers, startTestServer } from './helpers/server'
+import { CLAIM_WINDOW_MS } from '../../src/server/lead'
+import { AUTH, closeServers, startTestServer, testClock } from './helpers/server'
 
 afterEach(closeServers)
 
@@ -74,6 +75,36 @@ describe('POST /api/v1/track/lead', () => {
     expect(leads).toHaveLength(1)
     expect(leads[0]).toMatchObject({ click_id, partner_code: 'P2', click_attached_at: expect.any(String) })
     expect((await server.sale({ transaction_id: 't1', amount_cents: 100, customer_key: 'user_1' })).body).toMatchObject({ attributed: true, partner_code: 'P2' })
+  })
+
+  describe('leads that cannot be stolen', () => {
+    it('never move a customer that has a click to another click, with the API key or without', async () => {
+      const server = await startTestServer()
+      const first = (await server.click('P1')).body.click_id
+      await server.lead({ customer_key: 'user_1', click_id: first })
+      const other = (await server.click('P2', { existing_click_id: undefined })).body.click_id
+      expect((await server.lead({ customer_key: 'user_1', click_id: other })).body).toMatchObject({ duplicate: true, click_attached: false })
+      expect((await server.lead({ customer_key: 'user_1', click_id: other }, AUTH)).body).toMatchObject({ duplicate: true, click_attached: false })
+      expect((await server.sale({ transaction_id: 't1', amount_cents: 100, customer_key: 'user_1' })).body).toMatchObject({ attributed: true, partner_code: 'P1' })
+    })
+
+    it('give a click-less customer a browser\'s click only within an hour of its first lead; the backend\'s at any time', async () => {
+      const clock = testClock()
+      const server = await startTestServer({ now: clock.now })
+      // The backend records the signup; the page's signup() follows minutes later with the click.
+      await server.lead({ customer_key: 'soon' }, AUTH)
+      await server.lead({ customer_key: 'late' }, AUTH)
+      await server.lead({ customer_key: 'backend' }, AUTH)
+      clock.advance(10 * 60_000)
+      const soon = (await server.click('P1')).body.click_id
+      expect((await server.lead({ customer_key: 'soon', click_id: soon })).body).toMatchObject({ click_attached: true })
+      // Days later, someone who guessed the keys.
+      clock.advance(CLAIM_WINDOW_MS)
+      const thief = (await server.click('P3')).body.click_id
+      expect((await server.lead({ customer_key: 'late', click_id: thief })).body).toMatchObject({ duplicate: true, click_attached: false, reason: 'claim_window_passed' })
+      expect((await server.sale({ transaction_id: 't_late', amount_cents: 100, customer_key: 'late' })).body).toMatchObject({ attributed: false, reason: 'no_click' })
+      expect((await server.lead({ customer_key: 'backend', click_id: thief }, AUTH)).body).toMatchObject({ click_attached: true })
+    })
   })
 
   it('identifies a customer without a key by the click\'s visitor', async () => {
