@@ -1,5 +1,5 @@
 import { requireAllowedOrigin } from './cors'
-import { attachClick, recordCustomer } from './customers'
+import { attachClick, confirmCustomer, recordCustomer } from './customers'
 import { rememberAnswer, replayedAnswer } from './event-ids'
 import { optionalObject, optionalProgramId, optionalString, optionalStrings } from './fields'
 import { badRequest, bearerToken, HttpError, type Route } from './http'
@@ -77,19 +77,27 @@ export const trackLead: Route = async (ctx) => {
 
   return store.change((state) => {
     const now = new Date(ctx.clock.now()).toISOString()
+    // A program that requires the backend: the browser's word alone is provisional.
+    const provisional = found.lead_auth == 'server_required' && !keyProgram
+    if (customer && customer.provisional && keyProgram) {
+      confirmCustomer(store, customer, click, now)
+      const answer = { success: true, duplicate: true, message: 'Lead confirmed', confirmed: true, click_attached: !!click }
+      return { status: 200, body: rememberAnswer(store, 'lead', eventId, answer) }
+    }
     if (customer) {
       // A customer's click is never moved; a click-less one gets the lead's, from a browser only shortly after it was recorded.
       const late = !keyProgram && ctx.clock.now() - Date.parse(customer.created_at) > CLAIM_WINDOW_MS
       const attach = !customer.visitor_id && !!click && !late
       if (click && attach) attachClick(store, customer, click, now)
       const refused = !customer.visitor_id && !!click && late
-      const answer = { success: true, duplicate: true, message: 'Lead already tracked', click_attached: attach, ...(refused && { reason: 'claim_window_passed' }) }
+      const answer = { success: true, duplicate: true, message: 'Lead already tracked', click_attached: attach, ...(refused && { reason: 'claim_window_passed' }), ...(customer.provisional && { provisional: true }) }
       return { status: 200, body: rememberAnswer(store, 'lead', eventId, answer) }
     }
-    const { id } = recordCustomer(store, state, found, { customerKey: customerKey ?? null, email: email ?? null, click, now, request: body })
+    const { id } = recordCustomer(store, state, found, { customerKey: customerKey ?? null, email: email ?? null, click, now, request: body, provisional })
     const answer = {
       success: true,
-      message: 'Lead tracked successfully',
+      message: provisional ? 'Lead tracked, provisional until your backend confirms it' : 'Lead tracked successfully',
+      ...(provisional && { provisional: true }),
       lead_id: id,
       click_id: click ? click.id : null,
       partner_code: click ? click.partner_code : null,

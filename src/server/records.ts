@@ -37,6 +37,8 @@ export interface Customer {
   email: string | null
   visitor_id: string | null
   created_at: Time
+  /** Recorded from the browser for a program whose `lead_auth` is `"server_required"`, and not confirmed yet by the backend. */
+  provisional?: boolean
 }
 
 /** A reported signup. */
@@ -52,6 +54,8 @@ export interface Lead {
   created_at: Time
   /** When a later lead for the same customer brought the click this one lacked. */
   click_attached_at?: Time
+  /** As its customer's: recorded from the browser, not confirmed yet by the backend. */
+  provisional?: boolean
   request: Body
 }
 

@@ -1,3 +1,4 @@
+import { confirmCustomer } from './customers'
 import { attribute, commissionCents, DAY_MS } from './attribution-rules'
 import { optionalArray, optionalBoolean, optionalChoice, optionalObject, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from './http'
@@ -73,11 +74,11 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
     const { indexes } = store
     if (indexes.saleByTransaction(program.id, input.transaction_id)) throw new HttpError(409, DUPLICATE_TRANSACTION)
     const customer = input.customer_key ? indexes.customerByKey(program.id, input.customer_key) : undefined
+    const given = input.click_id ? indexes.click(input.click_id, program.id) : undefined
+    // A provisional customer (the browser's word alone) is confirmed by the sale, whose own click wins.
+    if (customer && customer.provisional) confirmCustomer(store, customer, given, new Date(at).toISOString())
     let visitorId = customer ? customer.visitor_id : null
-    if (!visitorId && input.click_id) {
-      const click = indexes.click(input.click_id, program.id)
-      visitorId = click ? click.visitor_id : null
-    }
+    if (!visitorId && given) visitorId = given.visitor_id
     // A renewal follows its subscription's first sale: the partner who won the customer keeps
     // the subscription, whatever the window or later clicks say.
     const firstOfSubscription =

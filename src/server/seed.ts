@@ -37,6 +37,14 @@ export interface SeedProgram {
   stripe_webhook_secret?: string
   /** The query parameter that carries the partner code in links. @default "aff" */
   param?: string
+  /**
+   * `"server_required"`: a lead without the API key (the browser's `signup()`) is recorded as
+   * provisional (`"provisional": true` in the answer) until the backend's authenticated lead or a
+   * sale confirms the customer, and then the backend's click wins. `"browser"`: leads from the
+   * browser count as they come, within the rules of the README's "Beyond the protocol".
+   * @default "browser"
+   */
+  lead_auth?: 'browser' | 'server_required'
   /** The partners whose links count. */
   partners: readonly SeedPartner[]
 }
@@ -77,12 +85,13 @@ export interface Program {
   commission: CommissionRule
   stripe_webhook_secret?: string
   param: string
+  lead_auth: 'browser' | 'server_required'
   partners: Partner[]
 }
 
 /** Partner codes as the browser tracker accepts them. */
 const CODE = /^[\w.~-]{1,64}$/
-const PROGRAM_FIELDS = ['id', 'name', 'api_key', 'allowed_origins', 'window_days', 'commission', 'stripe_webhook_secret', 'param', 'partners']
+const PROGRAM_FIELDS = ['id', 'name', 'api_key', 'allowed_origins', 'window_days', 'commission', 'stripe_webhook_secret', 'param', 'lead_auth', 'partners']
 const PARTNER_FIELDS = ['code', 'name', 'active']
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value != null && !Array.isArray(value)
@@ -124,7 +133,7 @@ export function validateSeed(seed: unknown, source = 'seed'): Program[] {
     const at = `programs[${i}]`
     if (!isObject(raw)) return fail(`${at} must be an object`)
     unknownField(raw, PROGRAM_FIELDS, at)
-    const { id, name, api_key, allowed_origins, window_days = 60, commission, stripe_webhook_secret, param = 'aff', partners } = raw
+    const { id, name, api_key, allowed_origins, window_days = 60, commission, stripe_webhook_secret, param = 'aff', lead_auth = 'browser', partners } = raw
     if (!(typeof id == 'number' && Number.isFinite(id)) && !(typeof id == 'string' && id.trim())) fail(`${at}.id must be a number or a non-empty string`)
     if (name != null && typeof name != 'string') fail(`${at}.name must be a string`)
     if (typeof api_key != 'string' || !api_key.trim()) fail(`${at}.api_key must be a non-empty string`)
@@ -139,6 +148,7 @@ export function validateSeed(seed: unknown, source = 'seed'): Program[] {
       fail(`${at}.stripe_webhook_secret must be a non-empty string`)
     }
     if (typeof param != 'string' || !CODE.test(param)) fail(`${at}.param must be a query parameter name such as "aff"`)
+    if (lead_auth != 'browser' && lead_auth != 'server_required') fail(`${at}.lead_auth must be "browser" or "server_required"`)
     if (!Array.isArray(partners)) fail(`${at}.partners must be an array`)
     const codes = new Set<string>()
     const checkedPartners = (partners as unknown[]).map((partner, j): Partner => {
@@ -162,6 +172,7 @@ export function validateSeed(seed: unknown, source = 'seed'): Program[] {
       commission: validateCommission(commission, `${at}.commission`, fail),
       ...(stripe_webhook_secret != null && { stripe_webhook_secret: stripe_webhook_secret as string }),
       param: param as string,
+      lead_auth: lead_auth as Program['lead_auth'],
       partners: checkedPartners,
     }
   })

@@ -107,6 +107,48 @@ describe('POST /api/v1/track/lead', () => {
     })
   })
 
+  describe('lead_auth: "server_required"', () => {
+    const strict = (): Seed => ({ programs: [{ id: 1, api_key: 'sk_demo_affitor', allowed_origins: ['*'], commission: { type: 'percent', value: 10 }, lead_auth: 'server_required', partners: [{ code: 'REAL' }, { code: 'THIEF' }] }] })
+
+    it('records a browser\'s lead as provisional, and a backend\'s as it comes', async () => {
+      const server = await startTestServer({ seed: strict() })
+      const { click_id } = (await server.click('REAL')).body
+      expect((await server.lead({ customer_key: 'browser_user', click_id })).body).toMatchObject({ success: true, provisional: true, click_id })
+      expect((await server.lead({ customer_key: 'backend_user', click_id }, AUTH)).body).not.toHaveProperty('provisional')
+      const leads = await server.events('lead')
+      expect(leads.map((lead: { provisional?: boolean }) => !!lead.provisional)).toEqual([true, false])
+    })
+
+    it('lets the backend\'s lead confirm a pre-claimed key with its own click: the thief is paid nothing', async () => {
+      const server = await startTestServer({ seed: strict() })
+      const thief = (await server.click('THIEF')).body.click_id
+      // Someone who guessed the key claims it before the real signup.
+      expect((await server.lead({ customer_key: 'user_9', click_id: thief })).body).toMatchObject({ provisional: true })
+      const real = (await server.click('REAL', { existing_click_id: undefined })).body.click_id
+      // The page's signup() repeats it: still provisional, nothing moved.
+      expect((await server.lead({ customer_key: 'user_9', click_id: real })).body).toMatchObject({ duplicate: true, provisional: true, click_attached: false })
+      expect((await server.lead({ customer_key: 'user_9', click_id: real }, AUTH)).body).toMatchObject({ confirmed: true, click_attached: true })
+      expect((await server.sale({ transaction_id: 't9', amount_cents: 1000, customer_key: 'user_9' })).body).toMatchObject({ attributed: true, partner_code: 'REAL' })
+      expect((await server.events('lead'))[0]).toMatchObject({ click_id: real, partner_code: 'REAL', provisional: false })
+    })
+
+    it('lets a sale confirm it, the sale\'s own click winning', async () => {
+      const server = await startTestServer({ seed: strict() })
+      const thief = (await server.click('THIEF')).body.click_id
+      await server.lead({ customer_key: 'user_8', click_id: thief })
+      const real = (await server.click('REAL', { existing_click_id: undefined })).body.click_id
+      expect((await server.sale({ transaction_id: 't8', amount_cents: 1000, customer_key: 'user_8', click_id: real })).body).toMatchObject({ attributed: true, partner_code: 'REAL' })
+      // Confirmed: a later sale with the key alone goes the same way.
+      expect((await server.sale({ transaction_id: 't8b', amount_cents: 1000, customer_key: 'user_8' })).body).toMatchObject({ attributed: true, partner_code: 'REAL' })
+    })
+
+    it('refuses any other value in the seed', async () => {
+      const seed = strict()
+      ;(seed.programs[0] as { lead_auth: string }).lead_auth = 'sometimes'
+      await expect(startTestServer({ seed })).rejects.toThrow(/lead_auth must be "browser" or "server_required"/)
+    })
+  })
+
   it('identifies a customer without a key by the click\'s visitor', async () => {
     const server = await startTestServer()
     const { click_id } = (await server.click('P1')).body

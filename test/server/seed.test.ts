@@ -26,6 +26,7 @@ describe('validateSeed', () => {
         window_days: 60,
         commission: { type: 'fixed', amount_cents: 500 },
         param: 'aff',
+        lead_auth: 'browser',
         partners: [{ code: 'P1', name: 'P1', active: true }],
       },
     ])
