@@ -5,7 +5,9 @@
  * single-page app (`examples/spa`, the npm build as ES modules), the site's example backend
  * (`examples/backend.mjs`) and the tracking API with its live page at `/__affitor/`.
  *
- * Run it: `npm run demo` (builds first), or `node examples/demo.mjs [--port 4700]` after a build.
+ * Run it: `npm run demo` (builds first), or `node examples/demo.mjs [--port 4700] [--allowed-host <name>]`
+ * after a build; `--allowed-host` (repeatable) for a name it is reached by through a tunnel or a
+ * forwarded port, which the reference server otherwise refuses.
  * Tests import `startDemo({ port: 0, seed })`.
  */
 import { dirname, join } from 'node:path'
@@ -84,7 +86,9 @@ export async function startDemo({ port = 4700, host = '127.0.0.1', seed, testClo
 if (process.argv[1] && fileURLToPath(import.meta.url) == process.argv[1]) {
   const flag = process.argv.indexOf('--port')
   const port = Number(flag > 0 ? process.argv[flag + 1] : process.env.PORT || 4700)
-  const { port: actual } = await startDemo({ port, log: console.log }).catch((error) => {
+  // The names it is reached by through a tunnel or a forwarded port (Codespaces): --allowed-host <name>, repeatable.
+  const allowedHosts = process.argv.flatMap((arg, i) => (arg == '--allowed-host' && process.argv[i + 1] ? [process.argv[i + 1]] : []))
+  const { port: actual } = await startDemo({ port, log: console.log, allowedHosts }).catch((error) => {
     console.error(error.code == 'EADDRINUSE' ? `Port ${port} is in use: try npm run demo -- --port 4701` : error)
     process.exit(1)
   })
