@@ -1,4 +1,5 @@
 import { parseJsonObject } from '../json-object'
+import { readCapped } from './read-capped'
 
 /** The largest event body accepted, in bytes; a larger one is answered 413. The browser tracker's events are a few hundred bytes. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -21,27 +22,8 @@ export class RequestError extends Error {
 export async function readBodyText(request: Request): Promise<string> {
   const tooLarge = () => new RequestError(413, `Request body too large: the limit is ${MAX_BODY_BYTES} bytes`)
   if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) throw tooLarge()
-  if (!request.body) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_BODY_BYTES) {
-      // Not awaited: a source that never settles its cancellation must not hold the answer.
-      reader.cancel().catch(() => {})
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, at)
-    at += chunk.byteLength
-  }
+  const bytes = await readCapped(request.body, MAX_BODY_BYTES)
+  if (!bytes) throw tooLarge()
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {

@@ -1,4 +1,5 @@
 import type { NormalizedFirstPartyOptions } from './options'
+import { readCapped } from './read-capped'
 import type { EventKind } from './routes'
 
 /**
@@ -78,23 +79,6 @@ export const MAX_ANSWER_BYTES = 64 * 1024
 
 /** The answer's text, read up to {@link MAX_ANSWER_BYTES}; `undefined` (and the rest unread) beyond. */
 async function readAnswer(response: Response): Promise<string | undefined> {
-  const reader = response.body?.getReader()
-  if (!reader) return ''
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.length
-    if (size > MAX_ANSWER_BYTES) {
-      reader.cancel().catch(() => {})
-      return undefined
-    }
-    chunks.push(value)
-  }
-  // No Buffer: this runs on Workers, Deno and Bun as in Node.
-  const joined = new Uint8Array(size)
-  let at = 0
-  for (const chunk of chunks) joined.set(chunk, (at += chunk.length) - chunk.length)
-  return new TextDecoder().decode(joined)
+  const bytes = await readCapped(response.body, MAX_ANSWER_BYTES)
+  return bytes && new TextDecoder().decode(bytes)
 }
