@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { afterEach, expect, it, vi } from 'vitest'
 import { CLICK_COOKIE, readCookie } from '../../src/browser/cookie-storage'
 import { LINK_PARAM } from '../../src/browser/links'
-import { asScriptTag, resetGlobals } from '../helpers/cdn'
-import { fakeApi } from '../helpers/fake-api'
+import { asScriptTag, freshScriptTagPage } from '../helpers/cdn'
 import { clearBrowserState, setPage } from '../helpers/page'
 
 // affitor-tracker.links.js: the script tag's tracker, with data-affitor-link-domains and data-affitor-stripe.
 
-let api: ReturnType<typeof fakeApi>
-beforeEach(() => {
-  vi.resetModules()
-  resetGlobals()
-  api = fakeApi()
-  vi.stubGlobal('fetch', api.fetch)
-})
+const page = freshScriptTagPage()
 afterEach(() => {
   clearBrowserState()
   document.body.innerHTML = ''
@@ -36,8 +29,8 @@ it('takes a carried click out of the address bar before the tracker reads it: no
   const carried = encodeURIComponent(JSON.stringify(['7', 'clk_far', 'P9', Date.now() - 1000, Date.now()]))
   setPage(`https://app.shop.app/welcome?aff=P2&${LINK_PARAM}=${carried}`, { referrer: 'https://www.shop.test/' })
   await load({ 'data-affitor-link-domains': '*.shop.test' })
-  await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
-  const [click] = api.clicks()
+  await vi.waitFor(() => expect(page().clicks()).toHaveLength(1))
+  const [click] = page().clicks()
   expect(click.body.page_url).toBe('https://app.shop.app/welcome?aff=P2')
   expect(click.body.affiliate_url).toBe('https://app.shop.app/welcome?aff=P2')
   // The landing here is newer than the carried click: it replaces it.

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CLICK_COOKIE, readCookie, writeCookie } from '../../src/browser/cookie-storage'
-import { asScriptTag, resetGlobals } from '../helpers/cdn'
+import { asScriptTag, freshScriptTagPage, resetGlobals } from '../helpers/cdn'
 import { fakeApi } from '../helpers/fake-api'
 import { clearBrowserState, nextTask, setPage } from '../helpers/page'
 
@@ -8,14 +8,7 @@ import { clearBrowserState, nextTask, setPage } from '../helpers/page'
 
 type Global = Record<string, any>
 const w = window as unknown as { affitor?: Global; affitorQueue?: any; AFFITOR_PROGRAM_ID?: unknown }
-let api: ReturnType<typeof fakeApi>
-
-beforeEach(() => {
-  vi.resetModules()
-  resetGlobals()
-  api = fakeApi()
-  vi.stubGlobal('fetch', api.fetch)
-})
+const page = freshScriptTagPage()
 afterEach(() => {
   delete w.AFFITOR_PROGRAM_ID
   clearBrowserState()
@@ -27,16 +20,16 @@ describe('the program id, as Affitor\'s script reads it', () => {
   it('from data-affitor-program', async () => {
     setPage('https://www.shop.test/?aff=P1')
     await load({ 'data-affitor-program': '59' })
-    await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
-    expect(api.clicks()[0].body.additional_data).toEqual({ program_id: '59' })
+    await vi.waitFor(() => expect(page().clicks()).toHaveLength(1))
+    expect(page().clicks()[0].body.additional_data).toEqual({ program_id: '59' })
   })
 
   it('from window.AFFITOR_PROGRAM_ID; data-affitor-program-id wins over both', async () => {
     setPage('https://www.shop.test/?aff=P1')
     w.AFFITOR_PROGRAM_ID = 60
     await load({})
-    await vi.waitFor(() => expect(api.clicks()).toHaveLength(1))
-    expect(api.clicks()[0].body.additional_data).toEqual({ program_id: '60' })
+    await vi.waitFor(() => expect(page().clicks()).toHaveLength(1))
+    expect(page().clicks()[0].body.additional_data).toEqual({ program_id: '60' })
     expect(w.affitor!.programId).toBe(60)
 
     clearBrowserState()
@@ -75,23 +68,23 @@ describe('trackLead({ email, user_id })', () => {
     setPage('https://www.shop.test/?aff=P1')
     w.affitorQueue = [['trackLead', { email: 'q@shop.test', user_id: 'user_q' }]]
     await load({ 'data-affitor-program-id': '59' })
-    await vi.waitFor(() => expect(api.leads()).toHaveLength(1))
-    expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_q', email: 'q@shop.test', click_id: 'clk_1', has_attribution: true })
+    await vi.waitFor(() => expect(page().leads()).toHaveLength(1))
+    expect(page().leads()[0].body).toMatchObject({ customer_key: 'user_q', email: 'q@shop.test', click_id: 'clk_1', has_attribution: true })
     await expect(w.affitor!.trackLead({ email: 'a@shop.test', user_id: 'user_a' })).resolves.toMatchObject({ ok: true, status: 200 })
     await w.affitor!.trackLead({ email: 'b@shop.test', customer_key: 'user_b' })
-    expect(api.leads().map((lead) => lead.body.customer_key)).toEqual(['user_q', 'user_a', 'user_b'])
+    expect(page().leads().map((lead) => lead.body.customer_key)).toEqual(['user_q', 'user_a', 'user_b'])
   })
 
   it('says has_attribution: false without a click, and refuses a lead with no user id', async () => {
     setPage('https://www.shop.test/')
     await load({ 'data-affitor-program-id': '59' })
     await w.affitor!.trackLead({ email: 'a@shop.test', user_id: 'user_a' })
-    expect(api.leads()[0].body).toMatchObject({ customer_key: 'user_a', has_attribution: false })
-    expect(api.leads()[0].body).not.toHaveProperty('click_id')
+    expect(page().leads()[0].body).toMatchObject({ customer_key: 'user_a', has_attribution: false })
+    expect(page().leads()[0].body).not.toHaveProperty('click_id')
     await expect(w.affitor!.trackLead({ email: 'b@shop.test' })).resolves.toMatchObject({ ok: false, error: 'invalid customerKey' })
     // A database id as a number is that id.
     await w.affitor!.trackLead({ email: 'n@shop.test', user_id: 123 })
-    expect(api.leads()[1].body).toMatchObject({ customer_key: '123' })
+    expect(page().leads()[1].body).toMatchObject({ customer_key: '123' })
     await expect(w.affitor!.trackLead(null)).resolves.toMatchObject({ ok: false })
     ;(Object.prototype as Global).user_id = 'polluted'
     try {
@@ -99,14 +92,14 @@ describe('trackLead({ email, user_id })', () => {
     } finally {
       delete (Object.prototype as Global).user_id
     }
-    expect(api.leads()).toHaveLength(2)
+    expect(page().leads()).toHaveLength(2)
   })
 })
 
 it('keeps the properties of Affitor\'s instance current: clickId, hasAffiliateAttribution, affiliateUrl, programId, debugMode, loaded', async () => {
   setPage('https://www.shop.test/pricing?aff=P1&utm_source=x')
   let answer!: () => void
-  api = fakeApi(async () => (await new Promise<void>((resolve) => (answer = resolve)), undefined))
+  const api = fakeApi(async () => (await new Promise<void>((resolve) => (answer = resolve)), undefined))
   vi.stubGlobal('fetch', api.fetch)
   await load({ 'data-affitor-program-id': '59', 'data-affitor-debug': 'false' })
   const affitor = w.affitor!
@@ -134,8 +127,8 @@ describe('the cookie of older versions of Affitor\'s script', () => {
     await load({ 'data-affitor-program-id': '59' })
     expect(readCookie(CLICK_COOKIE)).toBe('cust_legacy')
     await w.affitor!.signup('user_1', 'a@shop.test')
-    expect(api.leads()[0].body).toMatchObject({ click_id: 'cust_legacy', has_attribution: true })
-    expect(api.clicks()).toHaveLength(0)
+    expect(page().leads()[0].body).toMatchObject({ click_id: 'cust_legacy', has_attribution: true })
+    expect(page().clicks()).toHaveLength(0)
     // Left as it is (the site may use that name), and deleted with the rest on revokeConsent().
     await nextTask()
     expect(readCookie('customer_code')).toBe('cust_legacy')
@@ -181,11 +174,11 @@ describe('loadAffitor(), as @affitor/tracker exports it', () => {
     expect(affitor!.affiliateUrl).toBe('https://www.shop.test/?aff=P3')
     await affitor!.trackLead({ email: 'a@shop.test', user_id: 'user_a' })
     await affitor!.signup('user_b', 'b@shop.test')
-    expect(api.leads().map((lead) => lead.body)).toMatchObject([
+    expect(page().leads().map((lead) => lead.body)).toMatchObject([
       { customer_key: 'user_a', click_id: 'clk_1', has_attribution: true },
       { customer_key: 'user_b', click_id: 'clk_1' },
     ])
-    expect(api.received.every((event) => event.url.startsWith('http://api.test/'))).toBe(true)
+    expect(page().received.every((event) => event.url.startsWith('http://api.test/'))).toBe(true)
   })
 
   it('rejects without a program id, and loads on the next call', async () => {
