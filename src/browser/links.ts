@@ -156,7 +156,10 @@ export function followLinks(options: LinkOptions): () => void {
           if (el.localName == 'iframe') {
             const src = el.getAttribute('src')!
             const url = added && !src.includes(LINK_PARAM) ? decorate(src, el) : undefined
-            if (url) added == 1 ? el.setAttribute('src', url) : el.contentWindow?.location.replace(url)
+            // A frame the page may not navigate (sandboxed) throws: it keeps its page.
+            try {
+              if (url) added == 1 ? el.setAttribute('src', url) : el.contentWindow?.location.replace(url)
+            } catch {}
           } else if (stripe) {
             const own = el.getAttribute('client-reference-id')
             if (own != id && mine(el, own, id)) el.setAttribute('client-reference-id', id)

@@ -128,6 +128,24 @@ describe('links to the other domains', () => {
     expect(replace).toHaveBeenCalledTimes(1)
   })
 
+  it('never throw into the page for an iframe it may not navigate', () => {
+    attributed()
+    const frame = add<HTMLIFrameElement>('<iframe srcdoc="x" src="https://shop.app/widget"></iframe>')
+    Object.defineProperty(frame, 'contentWindow', {
+      value: {
+        location: {
+          replace() {
+            throw new DOMException('sandboxed', 'SecurityError')
+          },
+        },
+      },
+    })
+    expect(() => followLinks(options)).not.toThrow()
+    const link = add('<a href="https://shop.app/">x</a>')
+    press(link)
+    expect(link.href).toContain(LINK_PARAM)
+  })
+
   it('leave an iframe of the landing page alone once its click is answered: it has loaded', async () => {
     setPage('https://www.shop.test/?aff=P1')
     const frame = add<HTMLIFrameElement>('<iframe srcdoc="x" src="https://shop.app/widget"></iframe>')
