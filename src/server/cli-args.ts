@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import type { ReferenceServerOptions } from './options'
+import type { ReferenceServerOptions } from './config/options'
 
 /** The command line's usage text. */
 export const USAGE = `Usage: affitor-reference-server [options]

@@ -21,7 +21,7 @@ import type { Detection } from '../../src/cli/detect-framework'
 import { CDN_URL, snippetFor } from '../../src/cli/snippets'
 import { scriptOptions } from '../../src/browser/cdn'
 import { parseCliArgs } from '../../src/server/cli-args'
-import { validateSeed } from '../../src/server/seed'
+import { validateSeed } from '../../src/server/config/seed'
 
 /** The links file, beside the main one. */
 const LINKS_URL = CDN_URL.replace(/\.js$/, '.links.js')

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto'
+import { DAY_MS } from '../config/clock'
+import { badRequest, HttpError, type Context, type Route } from '../http/http'
+import { buildChains, chainFilter, EVENT_TYPES, filterChains, listEvents, partnerTotals, type EventType } from './inspection'
+import { inspectorPage, inspectorPolicy } from './page'
+
+/** `GET /__affitor/?partner=DEMO&customer=user_42`: the live page, its filter filled in. */
+export const inspectorPageRoute: Route = ({ res, url, store }) => {
+  const nonce = randomBytes(16).toString('base64')
+  const partners = [...new Set(store.programs.flatMap((program) => program.partners.map((partner) => partner.code)))]
+  const html = inspectorPage(nonce, { filter: chainFilter(url.searchParams), partners })
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': String(Buffer.byteLength(html)),
+    'cache-control': 'no-store',
+    'content-security-policy': inspectorPolicy(nonce),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  })
+  res.end(html)
+}
+
+/** `GET /__affitor/events?type=click|lead|sale|refund`: `{ events }`, oldest first. */
+export const eventsRoute: Route = ({ url, store }) => {
+  const type = url.searchParams.get('type') || undefined
+  if (type && !EVENT_TYPES.includes(type as EventType)) throw badRequest(`type must be one of ${EVENT_TYPES.join(', ')}`)
+  return { status: 200, body: { events: listEvents(store.state, type as EventType | undefined) } }
+}
+
+/**
+ * `GET /__affitor/chains?partner=DEMO&customer=user_42`: what the live page draws, with the
+ * server time: the chains the filter keeps (all without one) and the totals per partner over them.
+ */
+export const chainsRoute: Route = ({ url, store, clock }) => {
+  const filter = chainFilter(url.searchParams)
+  const chains = filterChains(buildChains(store.state), filter)
+  return {
+    status: 200,
+    body: {
+      now: new Date(clock.now()).toISOString(),
+      clock_offset_ms: clock.offset,
+      programs: store.programs.map(({ id, name }) => ({ id, name })),
+      filter: { partner: filter.partner ?? null, customer: filter.customer ?? null },
+      totals: partnerTotals(chains, filter),
+      chains,
+    },
+  }
+}
+
+/** `POST /__affitor/reset`: forgets everything recorded and puts the clock back. */
+export const resetRoute: Route = (ctx) => {
+  sameSiteOnly(ctx)
+  ctx.store.reset()
+  ctx.clock.reset()
+  return { status: 200, body: { success: true } }
+}
+
+/** The latest time the test clock may be set to: the last millisecond of the year 9999. */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
+/**
+ * `GET /__affitor/clock` answers the server time; `POST` moves it with exactly one of
+ * `{"advance_days": n}`, `{"advance_ms": n}` (n may be negative or fractional) or
+ * `{"set": "<ISO 8601 date>"}`. Mounted only with the `testClock` option.
+ */
+export const clockRoute: Route = async (ctx) => {
+  const { clock } = ctx
+  if (ctx.req.method == 'POST') {
+    sameSiteOnly(ctx)
+    const body = await ctx.json()
+    const keys = Object.keys(body).filter((key) => body[key] != null)
+    if (keys.length != 1 || !['advance_days', 'advance_ms', 'set'].includes(keys[0])) {
+      throw badRequest('Send exactly one of {"advance_days": n}, {"advance_ms": n} or {"set": "<ISO 8601 date>"}')
+    }
+    const value = body[keys[0]]
+    let time: number
+    if (keys[0] == 'set') {
+      time = typeof value == 'string' ? Date.parse(value) : NaN
+      if (Number.isNaN(time)) throw badRequest('set must be an ISO 8601 date such as "2030-01-01T00:00:00Z"')
+    } else {
+      if (typeof value != 'number' || !Number.isFinite(value)) throw badRequest(`${keys[0]} must be a number`)
+      time = clock.now() + (keys[0] == 'advance_days' ? value * DAY_MS : value)
+    }
+    // Checked before the clock moves: a time no Date can hold would break every later request.
+    if (!(time >= 0 && time <= MAX_TIME_MS)) throw badRequest('The clock must stay between the years 1970 and 9999')
+    clock.set(time)
+  }
+  return { status: 200, body: { now: new Date(clock.now()).toISOString(), offset_ms: clock.offset } }
+}
+
+/**
+ * Refuses a request that a page of another site made: these routes change the server's state,
+ * and any page a developer visits could otherwise post to localhost.
+ */
+function sameSiteOnly({ req }: Context): void {
+  const origin = req.headers.origin
+  let host: string | undefined
+  try {
+    host = origin ? new URL(origin).host : undefined
+  } catch {
+    host = 'invalid'
+  }
+  if ((host && host != req.headers.host) || req.headers['sec-fetch-site'] == 'cross-site') {
+    throw new HttpError(403, 'Requests from other sites cannot change the reference server')
+  }
+}
