@@ -48,7 +48,7 @@ Options:
   --port <n>     port to listen on, 0 for a free one (default 4700)
   --host         listen on every interface (0.0.0.0), not only on 127.0.0.1
   --seed <file>  programs and partners as JSON (default: the built-in demo seed)
-  --data <file>  keep what is recorded in this JSON file across restarts
+  --data <file>  keep what is recorded in this file (an append-only log) across restarts
   --json         print the URLs and keys as one JSON object, and no request log
   -h, --help     show this help
 `,

@@ -11,7 +11,9 @@ Options:
   --port <n>              port to listen on, 0 for a free one (default 4700)
   --host <host>           interface to listen on (default 127.0.0.1)
   --seed <file>           programs and partners as JSON (default: the built-in demo seed)
-  --data <file>           keep what is recorded in this JSON file across restarts
+  --data <file>           keep what is recorded in this file (an append-only log) across
+                          restarts; one server per file
+  --durable               with --data, sync each write to the disk before answering
   --static <prefix>=<dir> serve a directory under a URL prefix (repeatable), e.g. --static /=./site
   --test-clock            enable POST /__affitor/clock to move the server clock
   --allowed-host <name>   accept this Host too (repeatable; .shop.test for a domain and its
@@ -55,6 +57,7 @@ export function parseCliArgs(argv: readonly string[]): { help: true } | { help: 
         host: { type: 'string' },
         seed: { type: 'string' },
         data: { type: 'string' },
+        durable: { type: 'boolean' },
         static: { type: 'string', multiple: true },
         'test-clock': { type: 'boolean' },
         'allowed-host': { type: 'string', multiple: true },
@@ -75,6 +78,7 @@ export function parseCliArgs(argv: readonly string[]): { help: true } | { help: 
   if (values.host !== undefined) options.host = values.host
   if (values.seed !== undefined) options.seed = values.seed
   if (values.data !== undefined) options.dataFile = values.data
+  if (values.durable) options.durable = true
   if (values['test-clock']) options.testClock = true
   if (values['allowed-host']) options.allowedHosts = values['allowed-host']
   if (values['inspection-token'] !== undefined) options.inspectionToken = values['inspection-token']

@@ -11,6 +11,7 @@ import { trackRefund } from './routes/refund'
 import { trackSale } from './routes/sale'
 import { serveFavicon } from './http/favicon'
 import { serveStatic } from './http/static-files'
+import { LogWriteError } from './store/event-log'
 import { createStore, type ReferenceStore } from './store/store'
 import { stripeWebhook } from './routes/stripe-webhook'
 
@@ -26,6 +27,8 @@ export interface ReferenceHandler {
   store: ReferenceStore
   /** The server clock: move it from code as `POST /__affitor/clock` does over HTTP. */
   clock: Clock
+  /** Writes what is queued for the data file and closes it, releasing its lock. */
+  close(): Promise<void>
 }
 
 /** A path's routes by method; `cors` marks the routes browsers call from other origins. */
@@ -47,9 +50,9 @@ interface Mount {
  */
 export function createReferenceHandler(options: ReferenceServerOptions = {}): ReferenceHandler {
   const opts = normalizeServerOptions(options)
-  const store = createStore(opts.programs, opts.dataFile)
-  const clock = createClock(opts.now)
   const log = opts.log
+  const store = createStore(opts.programs, { dataFile: opts.dataFile, durable: opts.durable, ...(log && { log }) })
+  const clock = createClock(opts.now)
   const routes: Record<string, Mount> = {
     '/api/v1/track/click': { methods: { POST: trackClick }, cors: true },
     '/api/v1/track/lead': { methods: { POST: trackLead }, cors: true },
@@ -111,13 +114,18 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
           throw new HttpError(405, `Method ${req.method} not allowed on ${url.pathname}: use ${allow.join(', ')}`, { allow: allow.join(', ') })
         }
         const reply = await route(ctx)
+        // Nothing is answered before what it rests on is in the data file.
+        await written()
         if (reply) sendJson(res, reply.status, reply.body, { ...cors(), ...reply.headers })
       } else if (!(await serveStatic(req, res, url, opts.static)) && !serveFavicon(req, res, url.pathname)) {
         throw new HttpError(404, `Not found: ${req.method} ${url.pathname}`)
       }
     } catch (error) {
+      if (!(error instanceof LogWriteError)) await written().catch(() => {})
       if (res.headersSent) {
         res.destroy()
+      } else if (error instanceof LogWriteError) {
+        sendJson(res, 503, { error: error.message }, { ...cors(), 'retry-after': '10' })
       } else if (error instanceof HttpError) {
         sendJson(res, error.status, { error: error.message }, { ...cors(), ...error.headers })
       } else {
@@ -126,6 +134,9 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
       }
     }
   }
+
+  /** Resolves once every change so far is in the data file; rejects with the {@link LogWriteError} that undid them. */
+  const written = () => store.written()
 
   /** Answers a CORS preflight: allowed when any program allows the origin. */
   function preflight(res: ServerResponse, origin: string | undefined): void {
@@ -138,5 +149,5 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
     }
   }
 
-  return { handler, store, clock }
+  return { handler, store, clock, close: () => store.close() }
 }

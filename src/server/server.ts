@@ -46,7 +46,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     store: reference.store,
     close: () =>
       (closing ||= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()))
+        server.close((error) => (error ? reject(error) : reference.close().then(resolve, reject)))
         server.closeAllConnections()
       })),
   }

@@ -53,13 +53,14 @@ describe('dev', () => {
     const dir = makeProject({
       'seed.json': { programs: [{ id: 'shop', name: 'Shop', api_key: 'sk_shop', allowed_origins: ['*'], commission: { type: 'percent', value: 10 }, partners: [{ code: 'ALICE', name: 'Alice' }] }] },
     })
-    const { run, server } = await dev({ seed: join(dir, 'seed.json'), dataFile: join(dir, 'data.json') })
+    const { run, server } = await dev({ seed: join(dir, 'seed.json'), dataFile: join(dir, 'data.jsonl') })
     expect(run.out).toContain('  Program id:      shop\n')
     expect(run.out).toContain('  API key:         sk_shop\n')
     expect(run.out).not.toContain('Webhook secret')
     expect(run.out).toContain('?aff=ALICE')
     await fetch(`${server.url}/api/v1/track/click`, { method: 'POST', body: JSON.stringify({ affiliate_url: 'https://x.example/?aff=ALICE' }) })
-    expect(JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')).state.clicks).toHaveLength(1)
+    const changes = readFileSync(join(dir, 'data.jsonl'), 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line))
+    expect(changes.flatMap((change) => change.add?.clicks || [])).toHaveLength(1)
   })
 
   it('listens on every interface with --host', async () => {

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -42,7 +42,7 @@ describe('affitor-reference-server (built)', () => {
   it('serves on the port given, prints its URL and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'affitor-cli-'))
     writeFileSync(join(dir, 'hello.txt'), 'hello')
-    const cli = run(['--port', '0', '--static', `/files/=${dir}`, '--test-clock', '--data', join(dir, 'data.json')])
+    const cli = run(['--port', '0', '--static', `/files/=${dir}`, '--test-clock', '--data', join(dir, 'data.jsonl'), '--durable'])
     const url = await cli.listening
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(cli.output().stdout).toContain(`live page: ${url}/__affitor/`)
@@ -50,9 +50,12 @@ describe('affitor-reference-server (built)', () => {
     expect((await fetch(`${url}/__affitor/clock`)).status).toBe(200)
     const click = await fetch(`${url}/api/v1/track/click`, { method: 'POST', body: JSON.stringify({ affiliate_url: 'https://x.example/?aff=DEMO' }) })
     expect(click.status).toBe(200)
-    expect(JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')).state.clicks).toHaveLength(1)
+    const changes = readFileSync(join(dir, 'data.jsonl'), 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line))
+    expect(changes.flatMap((change) => change.add?.clicks || [])).toHaveLength(1)
     await expect.poll(() => cli.output().stdout).toContain('POST /api/v1/track/click 200')
     expect(await cli.stop()).toBe(0)
+    // Stopped, it released the data file.
+    expect(existsSync(join(dir, 'data.jsonl.lock'))).toBe(false)
   })
 
   it('prints the usage for --help', async () => {

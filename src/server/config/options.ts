@@ -22,12 +22,20 @@ export interface ReferenceServerOptions {
    */
   seed?: Seed | string
   /**
-   * A JSON file that keeps what was recorded across restarts: loaded at start (a missing file
-   * is an empty start), rewritten atomically after each change. In memory only when unset.
+   * A file that keeps what was recorded across restarts: an append-only log of JSON lines,
+   * replayed at start (a missing file is an empty start), each change written to it before it
+   * is answered, compacted as it grows. One server per file: a second one stops with an error.
+   * In memory only when unset.
    * @default undefined
-   * @example "./affitor-data.json"
+   * @example "./affitor-data.jsonl"
    */
   dataFile?: string
+  /**
+   * With `dataFile`, syncs each group of writes to the disk (`fdatasync`) before answering, so
+   * that an answered event survives the machine losing power, not only the server being killed.
+   * @default false
+   */
+  durable?: boolean
   /**
    * The server's time source in milliseconds since the epoch: clicks, sales and the
    * attribution window are measured with it.
@@ -104,6 +112,7 @@ export interface NormalizedServerOptions {
   host: string
   programs: Program[]
   dataFile?: string
+  durable: boolean
   now: () => number
   testClock: boolean
   /** Mounts as `[prefix, absolute directory]`, longest prefix first; prefixes end with `/`. */
@@ -123,6 +132,7 @@ export const DEFAULTS = Object.freeze({
   seed: DEMO_SEED as Seed,
   now: Date.now,
   testClock: false,
+  durable: false,
   static: Object.freeze({}) as Record<string, string>,
   maxBodyBytes: 64 * 1024,
   log: false as const,
@@ -142,11 +152,12 @@ export function normalizeServerOptions(options: ReferenceServerOptions = {}): No
   const fail = (message: string): never => {
     throw new TypeError(`reference server: ${message}`)
   }
-  const { port, host, seed, dataFile, now, testClock, maxBodyBytes, stripeWebhookSecret, log, allowedHosts = [], inspectionToken } = opts
+  const { port, host, seed, dataFile, durable, now, testClock, maxBodyBytes, stripeWebhookSecret, log, allowedHosts = [], inspectionToken } = opts
   if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) fail('port must be an integer from 0 to 65535')
   if (typeof host != 'string' || !host) fail('host must be a non-empty string')
   if (typeof seed != 'string' && (typeof seed != 'object' || !seed)) fail('seed must be a seed object or the path of a JSON file')
   if (dataFile !== undefined && (typeof dataFile != 'string' || !dataFile)) fail('dataFile must be a file path')
+  if (typeof durable != 'boolean') fail('durable must be a boolean')
   if (typeof now != 'function') fail('now must be a function returning milliseconds')
   if (typeof testClock != 'boolean') fail('testClock must be a boolean')
   if (!Number.isInteger(maxBodyBytes) || (maxBodyBytes as number) < 1) fail('maxBodyBytes must be a positive integer')
@@ -159,6 +170,7 @@ export function normalizeServerOptions(options: ReferenceServerOptions = {}): No
     host: host as string,
     programs: loadSeed(seed as Seed | string),
     ...(dataFile !== undefined && { dataFile: resolve(dataFile as string) }),
+    durable: durable as boolean,
     now: now as () => number,
     testClock: testClock as boolean,
     static: normalizeMounts(opts.static, fail),

@@ -1,4 +1,5 @@
-import type { Click, Customer, Lead, Refund, RefundState, Sale, State } from '../store/records'
+import type { Indexes } from '../store/indexes'
+import type { Click, Commission, Lead, Refund, RefundState, Sale, State } from '../store/records'
 
 /** The kinds of event the log lists. */
 export const EVENT_TYPES = ['click', 'lead', 'sale', 'refund'] as const
@@ -17,14 +18,60 @@ export type RecordedEvent =
   | ({ type: 'sale'; sale_id: string } & Sale)
   | ({ type: 'refund'; refund_id: string } & Refund)
 
-/** The events recorded, oldest first, all of them or those of one type. */
-export function listEvents(state: Readonly<State>, type?: EventType): RecordedEvent[] {
+/** A page of events: oldest first, and the cursor of the next page (`null` after the last). */
+export interface EventPage {
+  events: RecordedEvent[]
+  next_cursor: string | null
+}
+
+/** What {@link listEvents} lists. */
+export interface EventQuery {
+  /** One kind of event only. */
+  type?: EventType
+  /** Only events recorded after the one at this position (`seq`). @default 0 */
+  after?: number
+  /** At most this many. @default Infinity */
+  limit?: number
+}
+
+const asEvent = {
+  click: (click: Click): RecordedEvent => ({ type: 'click', click_id: click.id, ...click }),
+  lead: (lead: Lead): RecordedEvent => ({ type: 'lead', lead_id: lead.id, ...lead }),
+  sale: (sale: Sale): RecordedEvent => ({ type: 'sale', sale_id: sale.id, ...sale }),
+  refund: (refund: Refund): RecordedEvent => ({ type: 'refund', refund_id: refund.id, ...refund }),
+}
+const ARRAYS = { click: 'clicks', lead: 'leads', sale: 'sales', refund: 'refunds' } as const
+
+/** The first position in `records` (in `seq` order, as they are appended) whose `seq` is above `after`. */
+function firstAfter(records: readonly { seq: number }[], after: number): number {
+  let low = 0
+  let high = records.length
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if (records[middle].seq <= after) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/**
+ * The events recorded after `after`, oldest first, at most `limit` of them: found by a binary
+ * search in each kind's list, so a page costs what it holds, not what is stored.
+ */
+export function listEvents(state: Readonly<State>, { type, after = 0, limit = Infinity }: EventQuery = {}): EventPage {
+  const kinds = (type ? [type] : EVENT_TYPES).map((kind) => {
+    const records = state[ARRAYS[kind]] as readonly (Click | Lead | Sale | Refund)[]
+    return { kind, records, at: firstAfter(records, after) }
+  })
   const events: RecordedEvent[] = []
-  if (!type || type == 'click') for (const click of state.clicks) events.push({ type: 'click', click_id: click.id, ...click })
-  if (!type || type == 'lead') for (const lead of state.leads) events.push({ type: 'lead', lead_id: lead.id, ...lead })
-  if (!type || type == 'sale') for (const sale of state.sales) events.push({ type: 'sale', sale_id: sale.id, ...sale })
-  if (!type || type == 'refund') for (const refund of state.refunds) events.push({ type: 'refund', refund_id: refund.id, ...refund })
-  return events.sort((a, b) => a.seq - b.seq)
+  while (events.length < limit) {
+    let next: (typeof kinds)[number] | undefined
+    for (const kind of kinds) if (kind.at < kind.records.length && (!next || kind.records[kind.at].seq < next.records[next.at].seq)) next = kind
+    if (!next) return { events, next_cursor: null }
+    events.push((asEvent[next.kind] as (record: unknown) => RecordedEvent)(next.records[next.at++]))
+  }
+  const more = kinds.some((kind) => kind.at < kind.records.length)
+  return { events, next_cursor: more ? String(events[events.length - 1].seq) : null }
 }
 
 /** A click as a chain shows it. */
@@ -73,7 +120,7 @@ export interface ChainSale {
 
 /**
  * One visitor's story, or a customer's or sale's that no click reached: click(s) → lead(s) →
- * sale(s). `updated_at` is its latest event.
+ * sale(s). `updated_at` is its latest event's time, `seq` that event's position in the log.
  */
 export interface Chain {
   id: string
@@ -82,80 +129,168 @@ export interface Chain {
   customers: ChainCustomer[]
   sales: ChainSale[]
   updated_at: string
+  seq: number
+}
+
+/** The records one chain is drawn from, each list in the order recorded. */
+interface ChainRecords {
+  id: string
+  clicks: readonly Click[]
+  leads: readonly Lead[]
+  sales: readonly Sale[]
+  refunds: readonly Refund[]
+}
+
+/** Draws a chain from its records; `commission` finds a sale's commission. */
+function drawChain({ id, clicks, leads, sales, refunds }: ChainRecords, commission: (id: string) => Commission | undefined): Chain {
+  let latest: Click | undefined
+  for (const click of clicks) if (!latest || click.created_at >= latest.created_at) latest = click
+  const first = clicks[0] || leads[0] || sales[0]
+  let updated = first.created_at
+  let seq = 0
+  for (const record of [...clicks, ...leads, ...sales, ...refunds]) {
+    if (record.created_at > updated) updated = record.created_at
+    if (record.seq > seq) seq = record.seq
+  }
+  return {
+    id,
+    program_id: first.program_id,
+    clicks: clicks.map((click) => ({ click_id: click.id, partner_code: click.partner_code, created_at: click.created_at, test_mode: click.test_mode, latest: click == latest })),
+    customers: leads.map((lead) => ({ customer_key: lead.customer_key, email: lead.email, created_at: lead.created_at, click_id: lead.click_id, partner_code: lead.partner_code })),
+    sales: sales.map((sale) => {
+      const paid = sale.commission_id ? commission(sale.commission_id) : undefined
+      return {
+        sale_id: sale.id,
+        transaction_id: sale.transaction_id,
+        customer_key: sale.customer_key,
+        amount_cents: sale.amount_cents,
+        currency: sale.currency,
+        sale_type: sale.sale_type,
+        is_recurring: sale.is_recurring,
+        source: sale.source,
+        attributed: sale.attributed,
+        partner_code: sale.partner_code,
+        reason: sale.reason,
+        click_age_days: sale.click_age_days,
+        window_days: sale.window_days,
+        commission_cents: sale.commission_cents,
+        commission_reversed_cents: paid ? paid.reversed_cents : 0,
+        refunded_cents: sale.refunded_cents,
+        refund_state: sale.refund_state,
+        created_at: sale.created_at,
+      }
+    }),
+    updated_at: updated,
+    seq,
+  }
+}
+
+/** Most recently recorded first: by the position of each chain's latest event. */
+const byRecency = (a: Chain, b: Chain) => b.seq - a.seq
+
+/**
+ * Groups every recorded event into chains, most recently active first (by the order events were
+ * recorded): one per visitor, one per customer no click reached, one per sale that reached
+ * neither a visitor nor a customer. Reads everything: {@link recentChains} reads one page.
+ */
+export function buildChains(state: Readonly<State>): Chain[] {
+  const chains = new Map<string, { id: string; clicks: Click[]; leads: Lead[]; sales: Sale[]; refunds: Refund[] }>()
+  const chain = (id: string) => {
+    let found = chains.get(id)
+    if (!found) chains.set(id, (found = { id, clicks: [], leads: [], sales: [], refunds: [] }))
+    return found
+  }
+  const customers = new Map(state.customers.map((customer) => [customer.id, customer]))
+  const chainOfCustomer = (customerId: string) => {
+    const customer = customers.get(customerId)
+    return customer ? customer.visitor_id || customer.id : customerId
+  }
+  for (const click of state.clicks) chain(click.visitor_id).clicks.push(click)
+  for (const lead of state.leads) chain(chainOfCustomer(lead.customer_id)).leads.push(lead)
+  const chainOfSale = new Map<string, string>()
+  for (const sale of state.sales) {
+    const id = sale.visitor_id || (sale.customer_id && customers.has(sale.customer_id) ? chainOfCustomer(sale.customer_id) : sale.id)
+    chainOfSale.set(sale.id, id)
+    chain(id).sales.push(sale)
+  }
+  for (const refund of state.refunds) {
+    const id = chainOfSale.get(refund.sale_id)
+    if (id) chain(id).refunds.push(refund)
+  }
+  const commissions = new Map(state.commissions.map((commission) => [commission.id, commission]))
+  return [...chains.values()].map((records) => drawChain(records, (id) => commissions.get(id))).sort(byRecency)
+}
+
+/** A page of chains, most recently active first, and the cursor of the next page (`null` after the last). */
+export interface ChainPage {
+  chains: Chain[]
+  next_cursor: string | null
 }
 
 /**
- * Groups the recorded events into chains, most recently active first: one per visitor, one per
- * customer no click reached, one per sale that reached neither a visitor nor a customer.
+ * The `limit` most recently active chains whose latest event came before position `before`
+ * (all positions when `undefined`), in the order {@link buildChains} gives. It walks the events
+ * back from `before` and draws each chain it meets from the indexes, so a page costs what its
+ * chains hold, not what is stored.
  */
-export function buildChains(state: Readonly<State>): Chain[] {
-  const chains = new Map<string, Chain>()
-  const chain = (id: string, programId: string, at: string): Chain => {
-    let found = chains.get(id)
-    if (!found) chains.set(id, (found = { id, program_id: programId, clicks: [], customers: [], sales: [], updated_at: at }))
-    if (at > found.updated_at) found.updated_at = at
-    return found
+export function recentChains(state: Readonly<State>, indexes: Indexes, { before = Infinity, limit }: { before?: number; limit: number }): ChainPage {
+  const kinds = EVENT_TYPES.map((kind) => {
+    const records = state[ARRAYS[kind]] as readonly (Click | Lead | Sale | Refund)[]
+    return { kind, records, at: firstAfter(records, before - 1) - 1 }
+  })
+  const seen = new Set<string>()
+  const chains: Chain[] = []
+  const ofCustomer = (customerId: string): ChainRecords | string => {
+    const customer = indexes.customer(customerId)
+    if (customer && customer.visitor_id) return customer.visitor_id
+    return customerRecords(customerId)
   }
-  const customerChainId = (customer: Customer) => customer.visitor_id || customer.id
-
-  const latest = new Map<string, Click>()
-  for (const click of state.clicks) {
-    const current = latest.get(click.visitor_id)
-    if (!current || click.created_at >= current.created_at) latest.set(click.visitor_id, click)
+  const customerRecords = (customerId: string): ChainRecords => {
+    const sales = indexes.salesOfCustomer(customerId).filter((sale) => !sale.visitor_id)
+    return { id: customerId, clicks: [], leads: indexes.leadsOfCustomer(customerId), sales, refunds: sales.flatMap((sale) => indexes.refundsOfSale(sale.id)) }
   }
-  for (const click of state.clicks) {
-    chain(click.visitor_id, click.program_id, click.created_at).clicks.push({
-      click_id: click.id,
-      partner_code: click.partner_code,
-      created_at: click.created_at,
-      test_mode: click.test_mode,
-      latest: latest.get(click.visitor_id) == click,
-    })
+  const visitorRecords = (visitorId: string): ChainRecords => {
+    const customers = indexes.customersOfVisitor(visitorId)
+    const sales = [...indexes.salesOfVisitor(visitorId), ...customers.flatMap((customer) => indexes.salesOfCustomer(customer.id).filter((sale) => !sale.visitor_id))]
+    return {
+      id: visitorId,
+      clicks: indexes.clicksOfVisitor(visitorId),
+      leads: customers.flatMap((customer) => indexes.leadsOfCustomer(customer.id)).sort((a, b) => a.seq - b.seq),
+      sales: sales.sort((a, b) => a.seq - b.seq),
+      refunds: sales.flatMap((sale) => indexes.refundsOfSale(sale.id)).sort((a, b) => a.seq - b.seq),
+    }
   }
-  const customers = new Map(state.customers.map((customer) => [customer.id, customer]))
-  for (const lead of state.leads) {
-    const customer = customers.get(lead.customer_id)
-    chain(customer ? customerChainId(customer) : lead.customer_id, lead.program_id, lead.created_at).customers.push({
-      customer_key: lead.customer_key,
-      email: lead.email,
-      created_at: lead.created_at,
-      click_id: lead.click_id,
-      partner_code: lead.partner_code,
-    })
+  const ofSale = (sale: Sale): ChainRecords | string => {
+    if (sale.visitor_id) return sale.visitor_id
+    if (sale.customer_id && indexes.customer(sale.customer_id)) return ofCustomer(sale.customer_id)
+    return { id: sale.id, clicks: [], leads: [], sales: [sale], refunds: indexes.refundsOfSale(sale.id) }
   }
-  const commissions = new Map(state.commissions.map((commission) => [commission.id, commission]))
-  const chainOfSale = new Map<string, Chain>()
-  for (const sale of state.sales) {
-    const customer = sale.customer_id ? customers.get(sale.customer_id) : undefined
-    const owner = chain(sale.visitor_id || (customer && customerChainId(customer)) || sale.id, sale.program_id, sale.created_at)
-    const commission = sale.commission_id ? commissions.get(sale.commission_id) : undefined
-    chainOfSale.set(sale.id, owner)
-    owner.sales.push({
-      sale_id: sale.id,
-      transaction_id: sale.transaction_id,
-      customer_key: sale.customer_key,
-      amount_cents: sale.amount_cents,
-      currency: sale.currency,
-      sale_type: sale.sale_type,
-      is_recurring: sale.is_recurring,
-      source: sale.source,
-      attributed: sale.attributed,
-      partner_code: sale.partner_code,
-      reason: sale.reason,
-      click_age_days: sale.click_age_days,
-      window_days: sale.window_days,
-      commission_cents: sale.commission_cents,
-      commission_reversed_cents: commission ? commission.reversed_cents : 0,
-      refunded_cents: sale.refunded_cents,
-      refund_state: sale.refund_state,
-      created_at: sale.created_at,
-    })
+  let walked = 0
+  for (;;) {
+    let next: (typeof kinds)[number] | undefined
+    for (const kind of kinds) if (kind.at >= 0 && (!next || kind.records[kind.at].seq > next.records[next.at].seq)) next = kind
+    if (!next) return { chains, next_cursor: null }
+    const record = next.records[next.at--]
+    walked = record.seq
+    let found: ChainRecords | string | undefined
+    if (next.kind == 'click') found = (record as Click).visitor_id
+    else if (next.kind == 'lead') found = ofCustomer((record as Lead).customer_id)
+    else {
+      const sale = next.kind == 'sale' ? (record as Sale) : indexes.sale((record as Refund).sale_id)
+      if (sale) found = ofSale(sale)
+    }
+    if (found === undefined) continue
+    const id = typeof found == 'string' ? found : found.id
+    if (seen.has(id)) continue
+    seen.add(id)
+    const drawn = drawChain(typeof found == 'string' ? visitorRecords(found) : found, indexes.commission)
+    // Its latest event is past `before`: it was on an earlier page.
+    if (drawn.seq >= before) continue
+    chains.push(drawn)
+    if (chains.length == limit) break
   }
-  for (const refund of state.refunds) {
-    const owner = chainOfSale.get(refund.sale_id)
-    if (owner && refund.created_at > owner.updated_at) owner.updated_at = refund.created_at
-  }
-  return [...chains.values()].sort((a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : 0))
+  const more = kinds.some((kind) => kind.at >= 0)
+  return { chains, next_cursor: more ? String(walked) : null }
 }
 
 /** What the live page's filter keeps: the chains of one partner, of one customer, or both. */

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { DAY_MS } from '../config/clock'
 import { badRequest, HttpError, type Context, type Route } from '../http/http'
-import { buildChains, chainFilter, EVENT_TYPES, filterChains, listEvents, partnerTotals, type EventType } from './inspection'
+import type { ReferenceStore } from '../store/store'
+import { buildChains, chainFilter, EVENT_TYPES, filterChains, listEvents, partnerTotals, recentChains, type ChainPage, type EventType, type PartnerTotals } from './inspection'
+import { runningTotals, type RunningTotals } from './running-totals'
 import { inspectorPage, inspectorPolicy } from './page'
 
 /** `GET /__affitor/?partner=DEMO&customer=user_42`: the live page, its filter filled in. */
@@ -20,29 +22,69 @@ export const inspectorPageRoute: Route = ({ res, url, store }) => {
   res.end(html)
 }
 
-/** `GET /__affitor/events?type=click|lead|sale|refund`: `{ events }`, oldest first. */
-export const eventsRoute: Route = ({ url, store }) => {
-  const type = url.searchParams.get('type') || undefined
-  if (type && !EVENT_TYPES.includes(type as EventType)) throw badRequest(`type must be one of ${EVENT_TYPES.join(', ')}`)
-  return { status: 200, body: { events: listEvents(store.state, type as EventType | undefined) } }
+/** How many events a page of `GET /__affitor/events` holds, unless `limit` says, and at most. */
+export const EVENTS_PAGE = { default: 100, max: 1000 }
+/** How many chains a page of `GET /__affitor/chains` holds, unless `limit` says, and at most. */
+export const CHAINS_PAGE = { default: 50, max: 500 }
+
+/** The `limit` and `cursor` of a paginated route's query; 400 for values out of range. */
+function page(params: URLSearchParams, sizes: { default: number; max: number }): { limit: number; cursor: number | undefined } {
+  const limit = params.get('limit')
+  const cursor = params.get('cursor')
+  if (limit !== null && !(/^\d{1,7}$/.test(limit) && +limit >= 1 && +limit <= sizes.max)) throw badRequest(`limit must be a whole number from 1 to ${sizes.max}`)
+  if (cursor !== null && cursor !== '' && !/^\d{1,15}$/.test(cursor)) throw badRequest('cursor must be the next_cursor of the page before')
+  return { limit: limit === null ? sizes.default : +limit, cursor: cursor ? +cursor : undefined }
 }
 
 /**
- * `GET /__affitor/chains?partner=DEMO&customer=user_42`: what the live page draws, with the
- * server time: the chains the filter keeps (all without one) and the totals per partner over them.
+ * `GET /__affitor/events?type=click|lead|sale|refund&limit=100&cursor=…`: `{ events, next_cursor }`,
+ * oldest first, a page at a time: `cursor` is the `next_cursor` of the page before, `null` after the last.
+ */
+export const eventsRoute: Route = ({ url, store }) => {
+  const type = url.searchParams.get('type') || undefined
+  if (type && !EVENT_TYPES.includes(type as EventType)) throw badRequest(`type must be one of ${EVENT_TYPES.join(', ')}`)
+  const { limit, cursor } = page(url.searchParams, EVENTS_PAGE)
+  return { status: 200, body: listEvents(store.state, { type: type as EventType | undefined, after: cursor, limit }) }
+}
+
+/** The running totals of each store the live page has looked at. */
+const runningTotalsOf = new WeakMap<ReferenceStore, RunningTotals>()
+
+/**
+ * `GET /__affitor/chains?partner=DEMO&customer=user_42&limit=50&cursor=…&since=…`: what the live
+ * page draws, with the server time: a page of the chains the filter keeps (all without one), most
+ * recently active first, the totals per partner over all of them, the store's `version`, and
+ * `next_cursor`. With `since` equal to the current `version` (and no cursor), nothing changed:
+ * `{ unchanged: true }` and the time alone. Without a filter a page costs what it holds; a filter
+ * reads everything recorded.
  */
 export const chainsRoute: Route = ({ url, store, clock }) => {
   const filter = chainFilter(url.searchParams)
-  const chains = filterChains(buildChains(store.state), filter)
+  const { limit, cursor } = page(url.searchParams, CHAINS_PAGE)
+  const time = { now: new Date(clock.now()).toISOString(), clock_offset_ms: clock.offset, version: store.version }
+  if (url.searchParams.get('since') === String(store.version) && cursor === undefined) return { status: 200, body: { unchanged: true, ...time } }
+  let chains: ChainPage
+  let totals: PartnerTotals[]
+  if (filter.partner === undefined && filter.customer === undefined) {
+    let running = runningTotalsOf.get(store)
+    if (!running) runningTotalsOf.set(store, (running = runningTotals(store)))
+    totals = running.totals()
+    chains = recentChains(store.state, store.indexes, { before: cursor, limit })
+  } else {
+    const kept = filterChains(buildChains(store.state), filter)
+    totals = partnerTotals(kept, filter)
+    const from = cursor === undefined ? 0 : kept.findIndex((chain) => chain.seq < cursor)
+    const shown = from < 0 ? [] : kept.slice(from, from + limit)
+    chains = { chains: shown, next_cursor: from >= 0 && from + limit < kept.length ? String(shown[shown.length - 1].seq) : null }
+  }
   return {
     status: 200,
     body: {
-      now: new Date(clock.now()).toISOString(),
-      clock_offset_ms: clock.offset,
+      ...time,
       programs: store.programs.map(({ id, name }) => ({ id, name })),
       filter: { partner: filter.partner ?? null, customer: filter.customer ?? null },
-      totals: partnerTotals(chains, filter),
-      chains,
+      totals,
+      ...chains,
     },
   }
 }

@@ -14,7 +14,7 @@ import type { Click, Commission, Customer, Lead, Refund, Sale, State } from './r
  */
 
 /** The state's arrays that are indexed. */
-type Collection = 'clicks' | 'customers' | 'leads' | 'sales' | 'commissions' | 'refunds' | 'invoices' | 'stripe_events'
+export type Collection = 'clicks' | 'customers' | 'leads' | 'sales' | 'commissions' | 'refunds' | 'invoices' | 'stripe_events'
 
 /** The keys one index files an item under: none, one or several. */
 type Keys<C extends Collection> = (item: State[C][number]) => readonly string[]
@@ -38,8 +38,10 @@ const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
     key: (customer) => (customer.customer_key ? [customer.customer_key] : []),
     // A customer without a key is known by its visitor alone.
     visitor: (customer) => (!customer.customer_key && customer.visitor_id ? [customer.visitor_id] : []),
+    anyVisitor: (customer) => (customer.visitor_id ? [customer.visitor_id] : []),
   },
   leads: {
+    id: (lead) => [lead.id],
     customer: (lead) => [lead.customer_id],
     session: (lead) => sessionOf(lead.request),
   },
@@ -48,6 +50,8 @@ const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
     transaction: (sale) => [sale.transaction_id],
     subscription: (sale) => (sale.subscription_id ? [sale.subscription_id] : []),
     stripe: (sale) => sale.stripe_ids,
+    visitor: (sale) => (sale.visitor_id ? [sale.visitor_id] : []),
+    customer: (sale) => (sale.customer_id ? [sale.customer_id] : []),
   },
   commissions: { id: (commission) => [commission.id] },
   refunds: { sale: (refund) => [refund.sale_id] },
@@ -78,6 +82,8 @@ export interface Indexes {
   customerByKey(programId: string, customerKey: string): Customer | undefined
   /** The program's customer without a `customer_key` that is this visitor. */
   keylessCustomer(programId: string, visitorId: string): Customer | undefined
+  /** The customers tied to this visitor, with a key or without, oldest first. */
+  customersOfVisitor(visitorId: string): Customer[]
   /** A customer's leads, oldest first. */
   leadsOfCustomer(customerId: string): Lead[]
   /** The leads reported with this `session_id`, oldest first. */
@@ -92,8 +98,14 @@ export interface Indexes {
   saleWithStripeId(stripeId: string): Sale | undefined
   /** The first sale whose `transaction_id` or one of whose `stripe_ids` is one of `ids`. */
   saleOfPayment(ids: readonly string[], programId?: string): Sale | undefined
+  /** The sales traced to this visitor, oldest first. */
+  salesOfVisitor(visitorId: string): Sale[]
+  /** The sales of this customer, oldest first. */
+  salesOfCustomer(customerId: string): Sale[]
   /** The commission with this id. */
   commission(id: string): Commission | undefined
+  /** A sale's refunds, oldest first. */
+  refundsOfSale(saleId: string): Refund[]
   /** The refund of this sale recorded under this key (see `RefundInput.key`). */
   refund(saleId: string, key: string): Refund | undefined
   /** Whether this Stripe invoice was handled already. */
@@ -106,11 +118,18 @@ export interface Indexes {
 export interface IndexUpkeep {
   /**
    * Runs `mutate`, an in-place change of `target`, and files `target` again under its new keys
-   * if it is an indexed record.
+   * if it is a stored record with an id. Returns where that record is stored, `undefined` for
+   * anything else.
    */
-  rekey(target: object, mutate: () => void): void
+  rekey(target: object, mutate: () => void): RecordPlace | undefined
   /** Takes out the positions from `lengths` on, before the arrays are cut back to those lengths. */
   forget(lengths: Partial<Record<keyof State, number>>): void
+}
+
+/** Where a record is stored: its array and its position in it. */
+export interface RecordPlace {
+  collection: Collection
+  position: number
 }
 
 /** Positions in one array, by key, in ascending order; a single position is kept as a number. */
@@ -169,6 +188,7 @@ export function createIndexes(state: State): Indexes & IndexUpkeep {
     customer: (id) => items('customers', 'id', id)[0],
     customerByKey: (programId, customerKey) => first(items('customers', 'key', customerKey), ofProgram(programId)),
     keylessCustomer: (programId, visitorId) => first(items('customers', 'visitor', visitorId), ofProgram(programId)),
+    customersOfVisitor: (visitorId) => items('customers', 'anyVisitor', visitorId),
     leadsOfCustomer: (customerId) => items('leads', 'customer', customerId),
     leadsOfSession: (sessionId) => items('leads', 'session', sessionId),
     sale: (id) => items('sales', 'id', id)[0],
@@ -184,7 +204,10 @@ export function createIndexes(state: State): Indexes & IndexUpkeep {
         ofProgram(programId),
       )
     },
+    salesOfVisitor: (visitorId) => items('sales', 'visitor', visitorId),
+    salesOfCustomer: (customerId) => items('sales', 'customer', customerId),
     commission: (id) => items('commissions', 'id', id)[0],
+    refundsOfSale: (saleId) => items('refunds', 'sale', saleId),
     refund: (saleId, key) => first(items('refunds', 'sale', saleId), (refund) => refund.key == key),
     hasInvoice: (invoiceId) => items('invoices', 'value', invoiceId).length > 0,
     hasStripeEvent: (eventId) => items('stripe_events', 'value', eventId).length > 0,
@@ -193,17 +216,18 @@ export function createIndexes(state: State): Indexes & IndexUpkeep {
       const id = (target as { id?: unknown }).id
       if (typeof id == 'string') {
         for (const collection of WITH_IDS) {
+          catchUp(collection)
           const array: readonly unknown[] = state[collection]
           const position = positionsOf(postings[collection].id, id).find((candidate) => array[candidate] == target)
           if (position === undefined) continue
           file(collection, position, true)
           mutate()
           file(collection, position)
-          return
+          return { collection, position }
         }
       }
-      // Not filed yet (or not a record): the next catch-up reads its fields as they will be.
       mutate()
+      return undefined
     },
     forget(lengths) {
       for (const collection of COLLECTIONS) {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { readDataFile, toDataFile, writeDataFile, type DataFile } from './data-file'
-import { createIndexes, type Indexes } from './indexes'
+import { openEventLog, type EventLog, type EventLogOptions, type LogEntry, type SetEntry } from './event-log'
+import { createIndexes, type Collection, type Indexes } from './indexes'
 import { emptyState, type State } from './records'
 import type { Program } from '../config/seed'
 
@@ -25,8 +25,8 @@ export interface ReferenceStore {
   id(prefix: string): string
   /**
    * Runs `apply` on the state. If it throws, the state is put back as it was and the error
-   * rethrown; otherwise the data file, if any, is rewritten. Calls may nest: only the outermost
-   * one saves or rolls back.
+   * rethrown; otherwise the change is queued for the data file, if any (see
+   * {@link ReferenceStore.written}). Calls may nest: only the outermost one saves or rolls back.
    *
    * `apply` may append to the state's arrays and set `seq`; anything else that is already
    * stored (a record's field, a key of `answers` or `subscriptions`) it changes through
@@ -45,23 +45,65 @@ export interface ReferenceStore {
   update<T extends object>(target: T, patch: Partial<T>): T
   /** Forgets everything recorded: back to the seed alone. */
   reset(): void
-  /** What the data file holds. */
-  toJSON(): DataFile
+  /**
+   * Resolves once every change made so far is in the data file (and synced to the disk with
+   * `durable`); at once without a data file. Rejects with a `LogWriteError` when a write failed:
+   * then those changes, and every later one not written yet, have been undone.
+   */
+  written(): Promise<void>
+  /** Writes what is queued and closes the data file, releasing its lock. */
+  close(): Promise<void>
+  /** Counts the changes: it grows with each one, a reset and an undone write, so an unchanged value means an unchanged state. */
+  readonly version: number
+  /**
+   * Calls `listener` after each change with what it appended and the records it updated (with
+   * their fields' values before), or with `null` when the state was replaced or put back (a
+   * reset, a write that failed): then read it again whole. Returns the function that stops it.
+   */
+  watch(listener: (change: StoreChange | null) => void): () => void
+}
+
+/** What one change did, for {@link ReferenceStore.watch}. */
+export interface StoreChange {
+  /** What it appended to each array. */
+  added: Partial<Record<ArrayField, unknown[]>>
+  /** What it updated in place, each target once, with the array it is in (none for a table) and the values its fields held before. */
+  updated: { target: object; collection?: Collection; before: Record<string, unknown> }[]
+}
+
+/** Where a store keeps its changes. */
+export interface StoreFileOptions extends EventLogOptions {
+  /** The data file: an append-only log replayed at start. None: memory only. */
+  dataFile?: string
 }
 
 /**
- * A store for `programs`. With `dataFile`, the state saved there is loaded (a missing file is
- * an empty state) and every change is saved back; an unreadable file throws an `Error`.
+ * A store for `programs`. With `dataFile`, the state logged there is replayed (a missing file is
+ * an empty state) and every change is appended to it; a file that cannot be read, or that
+ * another server holds, throws an `Error`.
  */
-export function createStore(programs: readonly Program[], dataFile?: string): ReferenceStore {
-  let state = (dataFile && readDataFile(dataFile)) || emptyState()
+export function createStore(programs: readonly Program[], { dataFile, ...logOptions }: StoreFileOptions = {}): ReferenceStore {
+  const log: EventLog | undefined = dataFile ? openEventLog(dataFile, logOptions) : undefined
+  let state = log ? log.state : emptyState()
   let indexes = createIndexes(state)
   /** What the change under way can be undone with; `undefined` between changes. */
   let journal: Journal | undefined
-  // Rewriting the whole file costs in proportion to the state on every change: the data file is
-  // for development, where a state that survives restarts matters more. Loads are measured on
-  // the in-memory store, which writes nothing.
-  const save = () => dataFile && writeDataFile(dataFile, state)
+  /** The last change queued for the data file: written once it is. */
+  let last: Promise<void> = Promise.resolve()
+  const snapshot = () => state
+  let version = 0
+  const listeners = new Set<(change: StoreChange | null) => void>()
+  /** Tells the listeners (a listener that throws does not stop the change, nor the others). */
+  const tell = (change: StoreChange | null) => {
+    version++
+    for (const listener of listeners) {
+      try {
+        listener(change)
+      } catch {
+        // A view that failed to follow; it reads the state whole at its next `null`.
+      }
+    }
+  }
 
   function rollBack({ seq, lengths, undo }: Journal): void {
     for (let i = undo.length - 1; i >= 0; i--) {
@@ -71,6 +113,48 @@ export function createStore(programs: readonly Program[], dataFile?: string): Re
     indexes.forget(lengths)
     for (const field in lengths) (state[field as ArrayField] as unknown[]).length = lengths[field as ArrayField]!
     state.seq = seq
+  }
+
+  /** Queues `entry` for the data file; `undo` takes it back out of memory if the write fails. */
+  function save(entry: LogEntry, undo: () => void): void {
+    if (!log) return
+    const saved = log.append(entry, undo, snapshot)
+    // Awaited by whoever answers; a change made from code and never awaited must not be an unhandled rejection.
+    saved.catch(() => {
+      // Undone: what is in memory now is what is on disk.
+      if (last === saved) last = Promise.resolve()
+    })
+    last = saved
+  }
+
+  /** The log entry of a change that `started` began: what it appended and what it set. */
+  function entryOf(started: Journal): LogEntry | undefined {
+    const add: LogEntry['add'] = {}
+    let added = false
+    for (const field in started.lengths) {
+      const array = state[field as ArrayField] as unknown[]
+      const from = started.lengths[field as ArrayField]!
+      if (array.length > from) {
+        add[field as ArrayField] = array.slice(from)
+        added = true
+      }
+    }
+    if (!added && !started.set.length && state.seq == started.seq) return undefined
+    return { seq: state.seq, ...(added && { add }), ...(started.set.length && { set: started.set }) }
+  }
+
+  /** What a change did, from its journal: each updated target once, with its fields' first values. */
+  function changeOf(started: Journal, entry: LogEntry): StoreChange {
+    const updated = new Map<object, Record<string, unknown>>()
+    // A record appended by the change is in `added` as it ends up.
+    const appended = new Set<unknown>(Object.values(entry.add || {}).flat())
+    for (const { target, key, had, value } of started.undo) {
+      if (appended.has(target)) continue
+      let before = updated.get(target)
+      if (!before) updated.set(target, (before = {}))
+      if (!(key in before)) before[key] = had ? value : undefined
+    }
+    return { added: entry.add || {}, updated: [...updated].map(([target, before]) => ({ target, collection: started.places.get(target), before })) }
   }
 
   return {
@@ -87,14 +171,22 @@ export function createStore(programs: readonly Program[], dataFile?: string): Re
     id: (prefix) => `${prefix}_${randomBytes(8).toString('hex')}`,
     change(apply) {
       if (journal) return apply(state)
-      const started: Journal = (journal = { seq: state.seq, lengths: {}, undo: [] })
+      const started: Journal = (journal = { seq: state.seq, lengths: {}, undo: [], set: [], places: new Map() })
       for (const field in state) {
         const value = state[field as keyof State]
         if (Array.isArray(value)) started.lengths[field as ArrayField] = value.length
       }
       try {
         const result = apply(state)
-        save()
+        const entry = entryOf(started)
+        if (entry) {
+          save(entry, () => {
+            rollBack(started)
+            tell(null)
+          })
+          if (listeners.size) tell(changeOf(started, entry))
+          else version++
+        }
         return result
       } catch (error) {
         rollBack(started)
@@ -109,15 +201,36 @@ export function createStore(programs: readonly Program[], dataFile?: string): Re
       for (const key of Object.keys(patch)) {
         journal.undo.push({ target: fields, key, had: Object.prototype.hasOwnProperty.call(fields, key), value: fields[key] })
       }
-      indexes.rekey(target, () => Object.assign(target, patch))
+      const place = indexes.rekey(target, () => Object.assign(target, patch))
+      if (place) journal.places.set(target, place.collection)
+      const table = target == state.answers ? 'answers' : target == state.subscriptions ? 'subscriptions' : undefined
+      if (table) journal.set.push([table, null, patch as Record<string, unknown>])
+      else if (!place) throw new Error('store.update() changes what is stored: a record with an id, answers or subscriptions')
+      // A record appended by this change is logged whole, as it ends up.
+      else if (place.position < (journal.lengths[place.collection] ?? Infinity)) journal.set.push([place.collection, place.position, patch as Record<string, unknown>])
       return target
     },
     reset() {
+      const before = { state, indexes }
       state = emptyState()
       indexes = createIndexes(state)
-      save()
+      save({ reset: true }, () => {
+        ;({ state, indexes } = before)
+        tell(null)
+      })
+      tell(null)
     },
-    toJSON: () => toDataFile(state),
+    get version() {
+      return version
+    },
+    watch(listener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    written: () => last,
+    close: async () => {
+      await log?.close()
+    },
   }
 }
 
@@ -131,6 +244,10 @@ interface Journal {
   lengths: Partial<Record<ArrayField, number>>
   /** Each field {@link ReferenceStore.update} set, in order, with what it held before. */
   undo: { target: Record<string, unknown>; key: string; had: boolean; value: unknown }[]
+  /** What the change set on what was stored before it, for the data file. */
+  set: SetEntry[]
+  /** The array each record it updated is in. */
+  places: Map<object, Collection>
 }
 
 /** Compares two secrets in constant time: their SHA-256 digests, so that lengths leak nothing either. */

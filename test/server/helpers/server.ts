@@ -24,7 +24,7 @@ export interface TestServer extends ReferenceServer {
   lead(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Answer>
   sale(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Answer>
   refund(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Answer>
-  /** `GET /__affitor/events`, the list itself. */
+  /** `GET /__affitor/events`, every page of it: the list itself. */
   events(type?: string): Promise<any[]>
 }
 
@@ -59,7 +59,14 @@ export async function startTestServer(options: ReferenceServerOptions = {}): Pro
     sale: (body: Record<string, unknown>, headers: Record<string, string> = AUTH) => post('/api/v1/track/sale', body, headers),
     refund: (body: Record<string, unknown>, headers: Record<string, string> = AUTH) => post('/api/v1/track/refund', body, headers),
     async events(type?: string) {
-      return (await request('GET', `/__affitor/events${type ? `?type=${type}` : ''}`)).body.events
+      const events = []
+      let cursor: string | null = ''
+      while (cursor !== null) {
+        const { body } = await request('GET', `/__affitor/events?limit=1000${type ? `&type=${type}` : ''}${cursor ? `&cursor=${cursor}` : ''}`)
+        events.push(...body.events)
+        cursor = body.next_cursor
+      }
+      return events
     },
   })
 }

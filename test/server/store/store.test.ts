@@ -97,15 +97,22 @@ describe('createStore', () => {
     expect(store.state.invoices).toEqual([])
   })
 
-  it('saves each change to the data file and loads it back', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'affitor-store-')), 'data.json')
-    const store = createStore(programs, file)
+  it('saves each change to the data file and loads it back', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'affitor-store-')), 'data.jsonl')
+    const store = createStore(programs, { dataFile: file })
     store.change((state) => state.invoices.push('in_1'))
-    expect(JSON.parse(readFileSync(file, 'utf8')).state.invoices).toEqual(['in_1'])
-    expect(createStore(programs, file).state.invoices).toEqual(['in_1'])
-    expect(store.toJSON()).toEqual(JSON.parse(readFileSync(file, 'utf8')))
+    await store.written()
+    expect(readFileSync(file, 'utf8').split('\n')[1]).toBe('{"seq":0,"add":{"invoices":["in_1"]}}')
     store.reset()
-    expect(createStore(programs, file).state.invoices).toEqual([])
+    await store.close()
+    const again = createStore(programs, { dataFile: file })
+    expect(again.state.invoices).toEqual([])
+    await again.close()
+  })
+
+  it('refuses to update something that is not stored', () => {
+    const store = createStore(programs)
+    expect(() => store.change(() => store.update({ id: 'nowhere' }, { id: 'x' }))).toThrow('a record with an id, answers or subscriptions')
   })
 })
 
