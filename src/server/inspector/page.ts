@@ -1,6 +1,6 @@
 /*
  * The live page at /__affitor/: one self-contained HTML document (no external assets) that
- * polls ./chains every second and draws the totals per partner and each chain click → lead →
+ * polls ./chains every second (answered `unchanged` until something is recorded) and draws the totals per partner and each chain click → lead →
  * sale. Every recorded value reaches the page as data and enters it through text nodes only,
  * never as markup. The filter form is the one part written on the server: its values are
  * escaped into the HTML, and it works as a plain GET form (?partner=…&customer=…).
@@ -30,6 +30,7 @@ a { color: var(--accent); }
 .echo { flex-basis: 100%; margin: 0; color: var(--muted); overflow-wrap: anywhere; }
 .echo q { color: var(--text); font-weight: 600; }
 main { padding: 20px 24px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 14px; max-width: 1200px; }
+.older { color: var(--muted); text-align: center; }
 .empty { color: var(--muted); padding: 32px; text-align: center; border: 1px dashed var(--line); border-radius: 10px; }
 .chain { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; }
 .chain h2 { font-size: 14px; margin: 0 0 10px; display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; overflow-wrap: anywhere; }
@@ -215,6 +216,16 @@ const SCRIPT = `
       return;
     }
     data.chains.forEach(function (chain) { root.appendChild(drawChain(chain)); });
+    if (data.next_cursor !== null) {
+      var more = h('button', 'more', ['Show ' + STEP + ' older chains']);
+      more.type = 'button';
+      more.addEventListener('click', function () {
+        limit = Math.min(limit + STEP, MAX);
+        version = null;
+        poll();
+      });
+      root.appendChild(h('p', 'older', ['The ' + data.chains.length + ' most recently active chains. ', limit < MAX ? more : 'Filter by partner or customer to find older ones.']));
+    }
   }
 
   // The filter the address asks for, sent on to ./chains as it is. A customer key is matched
@@ -230,7 +241,15 @@ const SCRIPT = `
   // An inspection token, for a page opened from another machine: sent on with every request, and kept by the filter.
   var token = asked.get('token');
   if (token) query.set('token', token);
-  var source = 'chains' + (String(query) ? '?' + query : '');
+  // A page of chains, the most recently active first: its cost does not grow with what is
+  // stored. Polled with the version last drawn, it answers { unchanged: true } until something changes.
+  var STEP = 50, MAX = 500, limit = STEP, version = null, timer = null;
+  var source = function () {
+    var asking = new URLSearchParams(query);
+    asking.set('limit', String(limit));
+    if (version !== null) asking.set('since', String(version));
+    return 'chains?' + asking;
+  };
   if (token) {
     var kept = document.createElement('input');
     kept.type = 'hidden';
@@ -249,7 +268,7 @@ const SCRIPT = `
   });
 
   function poll() {
-    fetch(source, { cache: 'no-store' })
+    fetch(source(), { cache: 'no-store' })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         status.className = 'meta live';
@@ -257,7 +276,9 @@ const SCRIPT = `
         var days = data.clock_offset_ms / 86400000;
         clock.textContent = 'server time ' + String(data.now).replace('T', ' ').slice(0, 19) + ' UTC' +
           (data.clock_offset_ms ? ' (test clock ' + (days > 0 ? '+' : '') + days.toFixed(2) + ' days)' : '');
-        var key = JSON.stringify([data.totals, data.chains]);
+        if (data.unchanged) return;
+        version = data.version;
+        var key = JSON.stringify([data.totals, data.chains, data.next_cursor]);
         if (key !== last) {
           last = key;
           render(data);
@@ -267,11 +288,14 @@ const SCRIPT = `
         status.className = 'meta offline';
         status.textContent = 'offline, retrying';
       })
-      .then(function () { setTimeout(poll, 1000); });
+      .then(function () {
+        clearTimeout(timer);
+        timer = setTimeout(poll, 1000);
+      });
   }
 
   document.getElementById('reset').addEventListener('click', function () {
-    if (confirm('Forget every click, lead, sale and refund recorded?')) fetch('reset' + (token ? '?token=' + encodeURIComponent(token) : ''), { method: 'POST' }).then(function () { last = null; });
+    if (confirm('Forget every click, lead, sale and refund recorded?')) fetch('reset' + (token ? '?token=' + encodeURIComponent(token) : ''), { method: 'POST' }).then(function () { last = null; version = null; });
   });
   poll();
 })();

@@ -1,7 +1,12 @@
 // @vitest-environment node
 import Stripe from 'stripe'
 import { afterEach, describe, expect, it } from 'vitest'
-import { closeServers, DAY, startTestServer, testClock } from '../helpers/server'
+import { DEMO_SEED } from '../../../src/server/config/demo-seed'
+import { validateSeed } from '../../../src/server/config/seed'
+import { buildChains, listEvents, partnerTotals, recentChains, type Chain, type PartnerTotals } from '../../../src/server/inspector/inspection'
+import { runningTotals } from '../../../src/server/inspector/running-totals'
+import { createStore } from '../../../src/server/store/store'
+import { AUTH, closeServers, DAY, startTestServer, testClock, type TestServer } from '../helpers/server'
 
 afterEach(closeServers)
 
@@ -241,5 +246,107 @@ describe('filterChains', () => {
     const blank = (await server.get('/__affitor/chains?partner=%20%20&customer=')).body
     expect(blank.filter).toEqual({ partner: null, customer: null })
     expect(blank.chains).toHaveLength(6)
+  })
+})
+
+describe('pages of the inspection routes', () => {
+  /** Records every kind of chain: clicks replaced, leads with a click attached later, sales in two currencies, refunds, a customer and a sale no click reached. */
+  async function record(server: TestServer, clock: ReturnType<typeof testClock>) {
+    const step = () => clock.advance(1_000)
+    const first = (await server.click('P1', { session_id: 's1' })).body.click_id
+    step()
+    const second = (await server.click('P2', { existing_click_id: first })).body.click_id
+    await server.lead({ customer_key: 'ada', email: 'ada@x.co', click_id: second })
+    step()
+    await server.lead({ customer_key: 'bob' }, AUTH)
+    const bob = (await server.click('P3', { session_id: 's2' })).body.click_id
+    await server.lead({ customer_key: 'bob', click_id: bob })
+    step()
+    await server.sale({ transaction_id: 'o1', amount_cents: 10_000, customer_key: 'ada' })
+    await server.sale({ transaction_id: 'o2', amount_cents: 3_000, currency: 'EUR', customer_key: 'bob' })
+    await server.sale({ transaction_id: 'o3', amount_cents: 500, customer_key: 'nobody' })
+    await server.lead({ customer_key: 'carol' }, AUTH)
+    await server.sale({ transaction_id: 'o4', amount_cents: 700, customer_key: 'carol' })
+    step()
+    await server.refund({ transaction_id: 'o1', refund_amount_cents: 2_500 })
+    await server.refund({ transaction_id: 'o2' })
+    for (let i = 0; i < 5; i++) await server.click('DEMO', { session_id: `x${i}` })
+    // The first chain becomes the most recently active again.
+    await server.sale({ transaction_id: 'o5', amount_cents: 1_000, customer_key: 'ada' })
+  }
+
+  async function pages(server: TestServer, path: string, field: string) {
+    const all: unknown[] = []
+    let cursor: string | null = ''
+    let count = 0
+    while (cursor !== null) {
+      const { status, body } = await server.get(`${path}${path.includes('?') ? '&' : '?'}limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      expect(status).toBe(200)
+      expect(body[field].length).toBeLessThanOrEqual(2)
+      all.push(...body[field])
+      cursor = body.next_cursor
+      count++
+    }
+    return { all, count }
+  }
+
+  it('page by page, list the same events and chains as all at once, and the totals kept change by change equal those counted over everything', async () => {
+    const clock = testClock()
+    const server = await startTestServer({ now: clock.now })
+    // Opened before anything is recorded: the totals follow each change from there.
+    expect((await server.get('/__affitor/chains')).body.totals).toEqual([])
+    await record(server, clock)
+    const events = await pages(server, '/__affitor/events', 'events')
+    expect(events.all).toEqual(listEvents(server.store.state).events)
+    expect(events.count).toBe(Math.ceil(events.all.length / 2))
+    const chains = await pages(server, '/__affitor/chains', 'chains')
+    const everything = buildChains(server.store.state)
+    expect(chains.all).toEqual(everything)
+    expect(everything.length).toBe(9)
+    expect((everything[0] as Chain).clicks.map((click) => click.partner_code)).toEqual(['P1', 'P2'])
+    const { body } = await server.get('/__affitor/chains')
+    expect(body.totals).toEqual(partnerTotals(everything))
+    expect(body.totals.map((row: PartnerTotals) => row.partner_code)).toEqual(['DEMO', 'P1', 'P2', 'P3', null])
+    // A filtered page is a page of the filtered chains.
+    expect((await pages(server, '/__affitor/chains?partner=DEMO', 'chains')).all).toEqual(everything.filter((chain) => chain.clicks.some((click) => click.partner_code == 'DEMO')))
+  })
+
+  it('refuse a limit or cursor out of range', async () => {
+    const server = await startTestServer()
+    for (const query of ['limit=0', 'limit=1001', 'limit=ten', 'cursor=-1', 'cursor=abc']) {
+      expect((await server.get(`/__affitor/events?${query}`)).status, query).toBe(400)
+    }
+    expect((await server.get('/__affitor/chains?limit=501')).body).toEqual({ error: 'limit must be a whole number from 1 to 500' })
+  })
+
+  it('cost what a page holds, not what is stored: the records read for a page of chains and the totals grow by a binary search\'s few from 2,000 to 20,000 clicks', async () => {
+    const reads = (clicks: number) => {
+      const store = createStore(validateSeed(DEMO_SEED))
+      store.change((state) => {
+        for (let i = 0; i < clicks; i++) state.clicks.push({ seq: ++state.seq, id: `clk_${i}`, program_id: '1', visitor_id: `vis_${i}`, partner_code: 'P1', test_mode: false, created_at: '2030-01-01T00:00:00.000Z', request: {} })
+      })
+      const totals = runningTotals(store)
+      totals.totals()
+      store.change((state) => state.clicks.push({ seq: ++state.seq, id: 'clk_last', program_id: '1', visitor_id: 'vis_last', partner_code: 'P2', test_mode: false, created_at: '2030-01-01T00:00:00.000Z', request: {} }))
+      let count = 0
+      const counted = new Proxy(store.state.clicks, {
+        get(target, key, receiver) {
+          if (typeof key == 'string' && /^\d+$/.test(key)) count++
+          return Reflect.get(target, key, receiver)
+        },
+      })
+      const state = { ...store.state, clicks: counted }
+      const page = recentChains(state, store.indexes, { limit: 50 })
+      expect(page.chains).toHaveLength(50)
+      expect(totals.totals().map((row) => [row.partner_code, row.clicks])).toEqual([
+        ['P1', clicks],
+        ['P2', 1],
+      ])
+      return count
+    }
+    const few = reads(2_000)
+    expect(few).toBeLessThan(200)
+    // log2(20,000) - log2(2,000): about 4 more reads to find where the page starts.
+    expect(reads(20_000) - few).toBeLessThanOrEqual(5)
   })
 })

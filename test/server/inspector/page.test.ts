@@ -55,6 +55,34 @@ describe('the live page', () => {
     }
   })
 
+  it('draws the 50 most recently active chains, more on asking, and is answered "unchanged" while nothing is recorded', async () => {
+    const server = await startTestServer()
+    for (let i = 0; i < 60; i++) await server.click('P1', { session_id: `s_${i}` })
+    const asked: string[] = []
+    const page = await openPage(server)
+    const fetch = page.window.fetch.bind(page.window)
+    page.window.fetch = (url: string, init: unknown) => (asked.push(String(url)), fetch(url, init))
+    try {
+      await waitForText(page.document, 'The 50 most recently active chains.')
+      expect(page.document.querySelectorAll('#chains .chain').length).toBe(50)
+      const button = page.document.querySelector('#chains button.more') as HTMLButtonElement
+      expect(button.textContent).toBe('Show 50 older chains')
+      button.click()
+      for (let i = 0; i < 100 && page.document.querySelectorAll('#chains .chain').length < 60; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(page.document.querySelectorAll('#chains .chain').length).toBe(60)
+      expect(page.document.querySelector('#chains .older')).toBeNull()
+      // The polls after that carry the version drawn, and are answered "unchanged".
+      await new Promise((resolve) => setTimeout(resolve, 1_200))
+      const polled = asked.filter((url) => url.includes('since='))
+      expect(polled.length).toBeGreaterThan(0)
+      expect(polled.every((url) => url.includes('limit=100'))).toBe(true)
+      const answer = await server.get(`/__affitor/chains?since=${server.store.version}`)
+      expect(answer.body).toEqual({ unchanged: true, now: expect.any(String), clock_offset_ms: 0, version: server.store.version })
+    } finally {
+      await page.close()
+    }
+  })
+
   it('shows recorded values as text, never as markup', async () => {
     const server = await startTestServer()
     const { click_id } = (await server.click('P1')).body
