@@ -12,6 +12,7 @@ import { trackSale } from './routes/sale'
 import { serveFavicon } from './http/favicon'
 import { serveStatic } from './http/static-files'
 import { LogWriteError } from './store/event-log'
+import { internValues } from './store/interned'
 import { createStore, type ReferenceStore } from './store/store'
 import { stripeWebhook } from './routes/stripe-webhook'
 
@@ -90,7 +91,8 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
       clock,
       options: opts,
       body: () => (body ||= readBody(req, opts.maxBodyBytes)),
-      json: async () => parseJsonObject(await ctx.body()),
+      // What is stored of a body shares its repeated strings (see interned.ts).
+      json: async () => internValues(parseJsonObject(await ctx.body())),
     }
     const origin = req.headers.origin
     const cors = () =>

@@ -7,6 +7,6 @@ export type { CommissionRule, Partner, Program, Seed, SeedPartner, SeedProgram }
 export type { ReferenceStore } from './store/store'
 export type { Indexes } from './store/indexes'
 export type { Clock } from './config/clock'
-export type { Click, Commission, Customer, Lead, Refund, RefundState, RefundStatus, Sale, State, Visitor } from './store/records'
+export type { Click, Commission, Customer, Lead, Refund, RefundState, RefundStatus, Sale, State } from './store/records'
 export type { Chain, RecordedEvent } from './inspector/inspection'
 export type { UnattributedReason } from './store/records'

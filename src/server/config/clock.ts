@@ -37,3 +37,18 @@ export function createClock(base: () => number): Clock {
     },
   }
 }
+
+let lastTime = NaN
+let lastIso = ''
+
+/**
+ * `new Date(ms).toISOString()`, the same string for the same millisecond: under load many
+ * records are made in one, and each keeps its time as this string.
+ */
+export function isoTime(ms: number): string {
+  if (ms !== lastTime) {
+    lastIso = new Date(ms).toISOString()
+    lastTime = ms
+  }
+  return lastIso
+}

@@ -1,3 +1,4 @@
+import { isoTime } from '../config/clock'
 import { requireAllowedOrigin } from '../http/cors'
 import { rememberAnswer, replayedAnswer } from './event-ids'
 import { optionalObject, optionalProgramId, optionalString } from './fields'
@@ -42,13 +43,10 @@ export const trackClick: Route = async (ctx) => {
 
   return store.change((state) => {
     if (!partner.active) return { status: 200, body: rememberAnswer(store, 'click', eventId, { success: false, message: 'Referral link is inactive' }) }
-    const createdAt = new Date(ctx.clock.now()).toISOString()
+    const createdAt = isoTime(ctx.clock.now())
     const existing = existingClickId && store.indexes.click(existingClickId, program.id)
-    let visitorId = existing && existing.visitor_id
-    if (!visitorId) {
-      visitorId = store.id('vis')
-      state.visitors.push({ id: visitorId, program_id: program.id, created_at: createdAt })
-    }
+    // A new browser is known by the id its first click gives it.
+    const visitorId = (existing && existing.visitor_id) || store.id('vis')
     const id = store.id('clk')
     state.clicks.push({
       seq: ++state.seq,

@@ -1,3 +1,4 @@
+import { isoTime } from '../config/clock'
 import { requireAllowedOrigin } from '../http/cors'
 import { attachClick, confirmCustomer, recordCustomer } from './customers'
 import { rememberAnswer, replayedAnswer } from './event-ids'
@@ -76,7 +77,7 @@ export const trackLead: Route = async (ctx) => {
   if (!customer && !customerKey && !click) throw badRequest(CUSTOMER_NOT_FOUND)
 
   return store.change((state) => {
-    const now = new Date(ctx.clock.now()).toISOString()
+    const now = isoTime(ctx.clock.now())
     // A program that requires the backend: the browser's word alone is provisional.
     const provisional = found.lead_auth == 'server_required' && !keyProgram
     if (customer && customer.provisional && keyProgram) {

@@ -1,3 +1,4 @@
+import { isoTime } from '../config/clock'
 import { reversedCommissionCents } from './attribution-rules'
 import { optionalInteger, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from '../http/http'
@@ -81,7 +82,7 @@ export function recordRefund(store: ReferenceStore, sale: Sale, at: number, inpu
       commission_reversed_cents: reversed,
       reason: input.reason ?? null,
       source: input.source,
-      created_at: new Date(at).toISOString(),
+      created_at: isoTime(at),
       request: input.request,
     }
     state.refunds.push(refund)

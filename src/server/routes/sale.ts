@@ -1,6 +1,6 @@
 import { confirmCustomer } from './customers'
 import { attribute, commissionCents } from './attribution-rules'
-import { DAY_MS } from '../config/clock'
+import { DAY_MS, isoTime } from '../config/clock'
 import { optionalArray, optionalBoolean, optionalChoice, optionalObject, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from '../http/http'
 import type { Body, Sale } from '../store/records'
@@ -77,7 +77,7 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
     const customer = input.customer_key ? indexes.customerByKey(program.id, input.customer_key) : undefined
     const given = input.click_id ? indexes.click(input.click_id, program.id) : undefined
     // A provisional customer (the browser's word alone) is confirmed by the sale, whose own click wins.
-    if (customer && customer.provisional) confirmCustomer(store, customer, given, new Date(at).toISOString())
+    if (customer && customer.provisional) confirmCustomer(store, customer, given, isoTime(at))
     let visitorId = customer ? customer.visitor_id : null
     if (!visitorId && given) visitorId = given.visitor_id
     // A renewal follows its subscription's first sale: the partner who won the customer keeps
@@ -89,7 +89,7 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
       ? ({ attributed: true, click: firstClick, click_age_days: Math.floor((at - Date.parse(firstClick.created_at)) / DAY_MS) } as const)
       : attribute(visitorId ? indexes.clicksOfVisitor(visitorId) : [], at, program.window_days)
     const click = 'click' in result ? result.click : undefined
-    const createdAt = new Date(at).toISOString()
+    const createdAt = isoTime(at)
     const id = store.id('sale')
     let commissionId: string | null = null
     let commission = 0

@@ -1,3 +1,4 @@
+import { isoTime } from '../config/clock'
 import { attachClick, recordCustomer } from './customers'
 import { isObject } from './fields'
 import { badRequest, HttpError, parseJsonObject, type Route } from '../http/http'
@@ -200,7 +201,7 @@ function customerEmail(session: StripeObject): string | null {
  * already has a visitor keeps it; one without gets this click's.
  */
 function tieCustomer(x: EventContext, program: Program, customerKey: string, email: string | null, click: Click): void {
-  const now = new Date(x.at).toISOString()
+  const now = isoTime(x.at)
   const known = x.store.indexes.customerByKey(program.id, customerKey)
   if (!known) recordCustomer(x.store, x.state, program, { customerKey, email, click, now, request: x.request })
   else if (!known.visitor_id) attachClick(x.store, known, click, now)

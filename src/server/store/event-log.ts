@@ -7,7 +7,7 @@ import { emptyState, table, type State } from './records'
  * arrays and the fields it set on records already stored:
  *
  *   {"format":"affitor-reference-server/2"}
- *   {"seq":1,"add":{"visitors":[…],"clicks":[…]}}
+ *   {"seq":1,"add":{"clicks":[…]}}
  *   {"seq":2,"add":{"leads":[…]},"set":[["customers",0,{"visitor_id":"vis_…"}]]}
  *
  * Lines are written in groups (every change made while the previous group was being written),
@@ -303,7 +303,9 @@ function migrate(path: string): { fd: number; state: State; size: number } {
   if (parsed?.format != LEGACY_FORMAT || typeof parsed.state != 'object' || !parsed.state) {
     throw new Error(`The data file ${path} was not written by the reference server (expected the first line {"format":"${FORMAT}"})`)
   }
-  const state: State = { ...emptyState(), ...parsed.state }
+  // The fields this version keeps; others (`visitors`, kept by earlier versions, is its clicks') are left out.
+  const state = emptyState()
+  for (const field of Object.keys(state) as (keyof State)[]) if (parsed.state[field] !== undefined) (state as unknown as Record<string, unknown>)[field] = parsed.state[field]
   state.subscriptions = table(state.subscriptions)
   state.answers = table(state.answers)
   const temporary = `${path}.${process.pid}.compact`

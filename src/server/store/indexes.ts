@@ -36,12 +36,9 @@ const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
   customers: {
     id: (customer) => [customer.id],
     key: (customer) => (customer.customer_key ? [customer.customer_key] : []),
-    // A customer without a key is known by its visitor alone.
-    visitor: (customer) => (!customer.customer_key && customer.visitor_id ? [customer.visitor_id] : []),
-    anyVisitor: (customer) => (customer.visitor_id ? [customer.visitor_id] : []),
+    visitor: (customer) => (customer.visitor_id ? [customer.visitor_id] : []),
   },
   leads: {
-    id: (lead) => [lead.id],
     customer: (lead) => [lead.customer_id],
     session: (lead) => sessionOf(lead.request),
   },
@@ -61,8 +58,15 @@ const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
 
 const COLLECTIONS = Object.keys(INDEXES) as Collection[]
 
-/** The collections with an `id` index: those whose records `update()` may file again. */
-const WITH_IDS = COLLECTIONS.filter((collection) => 'id' in INDEXES[collection])
+/**
+ * How a record that `update()` changes is found: the index, and the field it is filed under,
+ * one that never changes. A lead has no index of its own (an entry per lead would cost memory
+ * for nothing): it is found among its customer's.
+ */
+const LOCATORS: [Collection, string, string][] = [
+  ...COLLECTIONS.filter((collection) => 'id' in INDEXES[collection]).map((collection): [Collection, string, string] => [collection, 'id', 'id']),
+  ['leads', 'customer', 'customer_id'],
+]
 
 /**
  * The lookups of the request paths. Each answers what scanning the state's arrays in order
@@ -187,8 +191,9 @@ export function createIndexes(state: State): Indexes & IndexUpkeep {
     clicksOfVisitor: (visitorId) => items('clicks', 'visitor', visitorId),
     customer: (id) => items('customers', 'id', id)[0],
     customerByKey: (programId, customerKey) => first(items('customers', 'key', customerKey), ofProgram(programId)),
-    keylessCustomer: (programId, visitorId) => first(items('customers', 'visitor', visitorId), ofProgram(programId)),
-    customersOfVisitor: (visitorId) => items('customers', 'anyVisitor', visitorId),
+    // A customer without a key is known by its visitor alone.
+    keylessCustomer: (programId, visitorId) => first(items('customers', 'visitor', visitorId), (customer) => !customer.customer_key && ofProgram(programId)(customer)),
+    customersOfVisitor: (visitorId) => items('customers', 'visitor', visitorId),
     leadsOfCustomer: (customerId) => items('leads', 'customer', customerId),
     leadsOfSession: (sessionId) => items('leads', 'session', sessionId),
     sale: (id) => items('sales', 'id', id)[0],
@@ -213,18 +218,17 @@ export function createIndexes(state: State): Indexes & IndexUpkeep {
     hasStripeEvent: (eventId) => items('stripe_events', 'value', eventId).length > 0,
 
     rekey(target, mutate) {
-      const id = (target as { id?: unknown }).id
-      if (typeof id == 'string') {
-        for (const collection of WITH_IDS) {
-          catchUp(collection)
-          const array: readonly unknown[] = state[collection]
-          const position = positionsOf(postings[collection].id, id).find((candidate) => array[candidate] == target)
-          if (position === undefined) continue
-          file(collection, position, true)
-          mutate()
-          file(collection, position)
-          return { collection, position }
-        }
+      for (const [collection, index, field] of LOCATORS) {
+        const key = (target as Record<string, unknown>)[field]
+        if (typeof key != 'string') continue
+        catchUp(collection)
+        const array: readonly unknown[] = state[collection]
+        const position = positionsOf(postings[collection][index], key).find((candidate) => array[candidate] == target)
+        if (position === undefined) continue
+        file(collection, position, true)
+        mutate()
+        file(collection, position)
+        return { collection, position }
       }
       mutate()
       return undefined

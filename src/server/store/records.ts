@@ -8,19 +8,13 @@ export type Body = Record<string, unknown>
 /** Times are ISO 8601 strings of the server clock, so that a data file reads well. */
 type Time = string
 
-/** One browser (or device) that clicked: its clicks share it, the last one wins. */
-export interface Visitor {
-  id: string
-  program_id: string
-  created_at: Time
-}
-
 /** A reported click on a partner's link. */
 export interface Click {
   /** The position in the event log, shared by every kind of event. */
   seq: number
   id: string
   program_id: string
+  /** The browser (or device) that clicked: its clicks share it, the last one wins. Its first click says when it was first seen. */
   visitor_id: string
   partner_code: string
   /** `additional_data.test_mode` was true. */
@@ -140,7 +134,6 @@ export interface Refund {
 export interface State {
   /** The last position given out in the event log. */
   seq: number
-  visitors: Visitor[]
   clicks: Click[]
   customers: Customer[]
   leads: Lead[]
@@ -167,7 +160,6 @@ export const table = <T>(entries?: Record<string, T>): Record<string, T> => Obje
 /** A state with nothing recorded. */
 export const emptyState = (): State => ({
   seq: 0,
-  visitors: [],
   clicks: [],
   customers: [],
   leads: [],

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { openEventLog, type EventLog, type EventLogOptions, type LogEntry, type SetEntry } from './event-log'
 import { createIndexes, type Collection, type Indexes } from './indexes'
+import { flat } from './interned'
 import { emptyState, type State } from './records'
 import type { Program } from '../config/seed'
 
@@ -13,7 +14,7 @@ import type { Program } from '../config/seed'
 export interface ReferenceStore {
   /** The programs from the seed, in seed order. */
   readonly programs: readonly Program[]
-  /** Everything recorded: visitors, clicks, customers, leads, sales, commissions, refunds. */
+  /** Everything recorded: clicks, customers, leads, sales, commissions, refunds. */
   readonly state: Readonly<State>
   /** Records by key (a click by id, a sale by transaction id…), found without scanning `state`. */
   readonly indexes: Indexes
@@ -168,7 +169,7 @@ export function createStore(programs: readonly Program[], { dataFile, ...logOpti
     program: (id) => (id == null ? undefined : programs.find((program) => program.id == String(id).trim())),
     // Every key is compared, in constant time, so the answer's timing tells nothing about a key.
     programByApiKey: (key) => programs.reduce<Program | undefined>((found, program) => (sameSecret(program.api_key, key) ? program : found), undefined),
-    id: (prefix) => `${prefix}_${randomBytes(8).toString('hex')}`,
+    id: (prefix) => flat(`${prefix}_${randomBytes(8).toString('hex')}`),
     change(apply) {
       if (journal) return apply(state)
       const started: Journal = (journal = { seq: state.seq, lengths: {}, undo: [], set: [], places: new Map() })

@@ -50,7 +50,6 @@ describe('createStore', () => {
     const at = '2030-01-01T00:00:00.000Z'
     store.change((state) => {
       state.seq = 2
-      state.visitors.push({ id: 'vis_1', program_id: '1', created_at: at })
       state.clicks.push({ seq: 1, id: 'clk_1', program_id: '1', visitor_id: 'vis_1', partner_code: 'P1', test_mode: false, created_at: at, request: {} })
       state.customers.push({ id: 'cus_1', program_id: '1', customer_key: 'user_1', email: null, visitor_id: null, created_at: at })
       const lead = { seq: 2, id: 'lead_1', program_id: '1', customer_id: 'cus_1', customer_key: 'user_1', email: null, click_id: null, partner_code: null, created_at: at, request: {} }
