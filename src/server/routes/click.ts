@@ -80,6 +80,19 @@ function attachWaitingLeads(store: ReferenceStore, programId: string, sessionId:
   }
 }
 
+const partnersByCode = new WeakMap<Program, Map<string, Partner>>()
+
+/** A program's partners by lower-case code, the first of a code winning as a scan would find it. */
+function partnersOf(program: Program): Map<string, Partner> {
+  let found = partnersByCode.get(program)
+  if (!found) {
+    found = new Map()
+    for (const partner of program.partners) if (!found.has(partner.code.toLowerCase())) found.set(partner.code.toLowerCase(), partner)
+    partnersByCode.set(program, found)
+  }
+  return found
+}
+
 /**
  * The program and partner a landing URL refers to. The program is `additional_data.program_id`
  * when given; otherwise the only program with a partner of that code. Codes match regardless
@@ -95,7 +108,7 @@ export function findReferral(store: ReferenceStore, url: URL, programId: string 
   }
   const found = programs.flatMap((program) => {
     const code = codeFor(program).toLowerCase()
-    const partner = code && program.partners.find((candidate) => candidate.code.toLowerCase() == code)
+    const partner = code && partnersOf(program).get(code)
     return partner ? [{ program, partner }] : []
   })
   if (!found.length) throw badRequest('Referral link not found')

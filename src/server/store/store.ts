@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto'
 import { openEventLog, type EventLog, type EventLogOptions, type LogEntry, type SetEntry } from './event-log'
 import { createIndexes, type Collection, type Indexes } from './indexes'
 import { flat } from './interned'
@@ -169,7 +169,7 @@ export function createStore(programs: readonly Program[], { dataFile, ...logOpti
     program: (id) => (id == null ? undefined : programs.find((program) => program.id == String(id).trim())),
     // Every key is compared, in constant time, so the answer's timing tells nothing about a key.
     programByApiKey: (key) => programs.reduce<Program | undefined>((found, program) => (sameSecret(program.api_key, key) ? program : found), undefined),
-    id: (prefix) => flat(`${prefix}_${randomBytes(8).toString('hex')}`),
+    id: randomId,
     change(apply) {
       if (journal) return apply(state)
       const started: Journal = (journal = { seq: state.seq, lengths: {}, undo: [], set: [], places: new Map() })
@@ -249,6 +249,20 @@ interface Journal {
   set: SetEntry[]
   /** The array each record it updated is in. */
   places: Map<object, Collection>
+}
+
+/** Random bytes drawn a few thousand at a time: one call per id costs more than the id. */
+const pool = Buffer.alloc(4096)
+let poolAt = pool.length
+
+/** A new random id such as `clk_3f9a0c1d2e4b5a69`: 64 random bits in hex after the prefix. */
+function randomId(prefix: string): string {
+  if (poolAt + 8 > pool.length) {
+    randomFillSync(pool)
+    poolAt = 0
+  }
+  const hex = pool.toString('hex', poolAt, (poolAt += 8))
+  return flat(`${prefix}_${hex}`)
 }
 
 /** Compares two secrets in constant time: their SHA-256 digests, so that lengths leak nothing either. */
