@@ -3,26 +3,30 @@
  * reference server in one run on this machine, and prints one Markdown table, the one
  * bench/RESULTS.md records.
  *
- *   node bench/run.mjs [--loads 20] [--seconds 10] [--connections 32] [--events 1000000]
+ *   node bench/run.mjs [--loads 20] [--seconds 5] [--rounds 2] [--connections 32] [--live-events 100000] [--events 1000000]
  *
  * Smaller numbers give a quick look; the defaults are what the results are measured with.
  */
 import { parseArgs } from 'node:util'
 import { measureAttributionTime, measurePageCost, measureStorageUse, VIEWS } from './browser.mjs'
 import { machine, round } from './measure.mjs'
-import { measureServerLoad, measureServerMemory } from './server.mjs'
+import { measureLivePage, measureServerLoad, measureServerMemory, SERVER_MODES } from './server.mjs'
 import { measureSizes, PEERS } from './size.mjs'
 
 const { values } = parseArgs({
   options: {
     loads: { type: 'string', default: '20' },
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+    'live-events': { type: 'string', default: '100000' },
     connections: { type: 'string', default: '32' },
     events: { type: 'string', default: '1000000' },
   },
 })
 const loads = Number(values.loads)
 const seconds = Number(values.seconds)
+const rounds = Number(values.rounds)
+const liveEvents = Number(values['live-events'])
 const connections = Number(values.connections)
 const events = Number(values.events)
 
@@ -39,7 +43,8 @@ const sizeRows = await step('size', measureSizes)
 const { browser, rows: pageRows } = await step(`main thread, ${loads} loads per page and script`, () => measurePageCost({ loads }))
 const storage = await step('storage touched per page view', measureStorageUse)
 const attribution = await step(`time to attribution, ${loads} landings`, () => measureAttributionTime({ loads }))
-const serverRows = await step(`reference server, ${seconds} s per event`, () => measureServerLoad({ seconds, connections }))
+const serverRows = await step(`reference server, ${rounds} rounds of ${seconds} s per event and mode`, () => measureServerLoad({ seconds, connections, rounds }))
+const live = await step(`reference server with ${liveEvents} events and the live page`, () => measureLivePage({ events: liveEvents, seconds, connections, rounds }))
 const memory = await step(`reference server memory, ${events} events`, () => measureServerMemory({ events }))
 
 // Columns: ours, then each peer.
@@ -82,16 +87,23 @@ rows.push([
   `${round(attribution.toServerMs)} / ${round(attribution.toCookieMs)}`,
   ...peers.map(() => 'their tracker is not on npm'),
 ])
+const ceiling = (event) => serverRows.find((row) => row.event == event && row.mode == SERVER_MODES[0].name)
 for (const row of serverRows) {
+  const ofCeiling = row.mode == SERVER_MODES[0].name ? '' : `; ×${round(row.perSecond / ceiling(row.event).perSecond, 2)} of the bare server`
   rows.push([
-    `Reference server, ${row.event}: events/s, p50 / p99 latency (ms), ${connections} connections for ${seconds} s`,
-    `${round(row.perSecond, 0)}/s, ${row.p50Ms} / ${row.p99Ms} (${row.total} requests, ${row.non2xx} not 2xx, ${row.errors} errors)`,
+    `Reference server, ${row.event}, ${row.mode}: events/s, p50 / p99 latency (ms), ${connections} connections, ${rounds} rounds of ${seconds} s round-robin`,
+    `${round(row.perSecond, 0)}/s, ${row.p50Ms} / ${row.p99Ms} (${row.total} requests, ${row.non2xx} not 2xx, ${row.errors} errors)${ofCeiling}`,
     ...peers.map(() => 'n/a'),
   ])
 }
 rows.push([
-  `Reference server memory with ${memory.clicks} clicks and ${memory.leads} leads stored: heap / RSS (MiB); recording rate in process`,
-  `${round(memory.heapMiB, 0)} / ${round(memory.rssMiB, 0)}; ${round(memory.perSecond, 0)} events/s`,
+  `Reference server, a click's p99 latency with ${live.events} events stored: live page closed / open (${live.pages} pages polling every second, ${live.polls} polls) (ms); one page of chains: bytes, ms first / next`,
+  `${live.idleP99Ms} / ${live.openP99Ms} (×${round(live.openP99Ms / live.idleP99Ms, 2)}); ${live.pageBytes} B, ${round(live.pageMs, 0)} / ${round(live.nextPageMs, 0)} ms`,
+  ...peers.map(() => 'n/a'),
+])
+rows.push([
+  `Reference server memory with ${memory.clicks} clicks and ${memory.leads} leads stored: heap / RSS (MiB), heap per stored event (B); recording rate in process`,
+  `${round(memory.heapMiB, 0)} / ${round(memory.rssMiB, 0)}, ${round((memory.heapMiB * 2 ** 20) / memory.events, 0)} B; ${round(memory.perSecond, 0)} events/s`,
   ...peers.map(() => 'n/a'),
 ])
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import { median, percentile, sizes } from '../bench/measure.mjs'
-import { measureServerMemory } from '../bench/server.mjs'
+import { measureLivePage, measureServerLoad, measureServerMemory, SERVER_MODES } from '../bench/server.mjs'
 import { measureSizes, PEERS } from '../bench/size.mjs'
 
 // The benchmarks' own parts, so that `npm run bench` keeps working; their figures are not judged here.
@@ -44,4 +44,20 @@ describe('bench/server.mjs', () => {
     expect(result.heapMiB).toBeGreaterThan(0)
     expect(result.perSecond).toBeGreaterThan(0)
   })
+
+  it('loads the bare server and the reference server in each mode, every request answered 2xx', async () => {
+    const rows = await measureServerLoad({ seconds: 1, connections: 2, rounds: 1 })
+    expect(rows.map((row: { mode: string; event: string }) => `${row.mode}: ${row.event}`)).toEqual(SERVER_MODES.flatMap((mode: { name: string }) => [`${mode.name}: click`, `${mode.name}: lead`]))
+    for (const row of rows) {
+      expect(row.total).toBeGreaterThan(0)
+      expect(row.non2xx + row.errors).toBe(0)
+    }
+  }, 60_000)
+
+  it('measures a click with the live page closed and open, and a page of chains', async () => {
+    const result = await measureLivePage({ events: 200, seconds: 1, connections: 2, rounds: 1, pages: 1 })
+    expect(result.polls).toBeGreaterThan(0)
+    expect(result.idleP99Ms).toBeGreaterThanOrEqual(0)
+    expect(JSON.parse(JSON.stringify(result)).pageBytes).toBeGreaterThan(100)
+  }, 60_000)
 })
