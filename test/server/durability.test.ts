@@ -97,7 +97,7 @@ describe('the data file', () => {
     let stderr = ''
     cli.stderr.on('data', (chunk) => (stderr += chunk))
     expect(await new Promise((resolve) => cli.on('exit', resolve))).toBe(1)
-    expect(stderr).toBe(`The data file ${file} is in use by another reference server (process ${process.pid}): stop it, or give this server another data file\n`)
+    expect(stderr).toBe(`The data file ${file} is in use by another reference server (process ${process.pid}): stop it, or give this server another data file (if no server runs, remove ${file}.lock)\n`)
   })
 
   it('answers 503 with a clear message while the disk is full, records nothing, and records again once there is space', async () => {

@@ -109,6 +109,7 @@ export function openEventLog(path: string, options: EventLogOptions = {}): Event
   let writing: Promise<void> | undefined
   let failing = false
   let lastSnapshot: (() => State) | undefined
+  let closed = false
 
   const writeAll = (buffer: Buffer, at: number) =>
     new Promise<void>((resolve, reject) => {
@@ -194,6 +195,8 @@ export function openEventLog(path: string, options: EventLogOptions = {}): Event
     },
     async close() {
       while (writing) await writing
+      if (closed) return
+      closed = true
       fs.closeSync(fd)
       releaseLock()
     },
@@ -359,7 +362,7 @@ function takeLock(path: string): () => void {
       const holder = Number(String(fs.readFileSync(lock, 'utf8')).trim())
       if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
         throw new Error(
-          `The data file ${path} is in use by another reference server (process ${holder}${holder == process.pid ? ', this one' : ''}): stop it, or give this server another data file`,
+          `The data file ${path} is in use by another reference server (process ${holder}${holder == process.pid ? ', this one' : ''}): stop it, or give this server another data file (if no server runs, remove ${lock})`,
         )
       }
       fs.unlinkSync(lock)

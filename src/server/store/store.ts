@@ -179,6 +179,11 @@ export function createStore(programs: readonly Program[], { dataFile, ...logOpti
       }
       try {
         const result = apply(state)
+        // In memory and unwatched, nothing needs to know what the change did.
+        if (!log && !listeners.size) {
+          version++
+          return result
+        }
         const entry = entryOf(started)
         if (entry) {
           save(entry, () => {
