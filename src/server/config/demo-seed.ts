@@ -4,7 +4,8 @@ import type { Seed } from './seed'
  * The seed the reference server starts with when given none: one program (id `1`, API key
  * `sk_demo_affitor`, webhook secret `whsec_demo_affitor`) paying 30% of each sale within 60
  * days of the winning click, open to pages on `localhost` and `127.0.0.1` at any port, with the
- * partners `DEMO`, `P1`, `P2`, `P3` and the inactive `INACTIVE`.
+ * partners `DEMO`, `P1`, `P2` (who owns the promo code `P2SPRING`), `P3` and the inactive
+ * `INACTIVE` (who owns `OLD10`).
  */
 export const DEMO_SEED: Readonly<Seed> = deepFreeze<Seed>({
   programs: [
@@ -19,9 +20,9 @@ export const DEMO_SEED: Readonly<Seed> = deepFreeze<Seed>({
       partners: [
         { code: 'DEMO', name: 'Demo partner' },
         { code: 'P1', name: 'Partner One' },
-        { code: 'P2', name: 'Partner Two' },
+        { code: 'P2', name: 'Partner Two', coupon_codes: ['P2SPRING'] },
         { code: 'P3', name: 'Partner Three' },
-        { code: 'INACTIVE', name: 'Inactive partner', active: false },
+        { code: 'INACTIVE', name: 'Inactive partner', active: false, coupon_codes: ['OLD10'] },
       ],
     },
   ],

@@ -17,6 +17,15 @@ export interface SeedPartner {
   name?: string
   /** An inactive partner's links answer `Referral link is inactive`. @default true */
   active?: boolean
+  /**
+   * Promo or coupon codes the partner owns: a sale that carries one (the sale API's
+   * `coupon_code`, a Stripe Checkout Session's promotion code) is the partner's, cookie or not.
+   * Matched without regard to case; unique across the program's partners. A Stripe webhook names
+   * a promotion code by its id (`promo_…`) unless the code is expanded: list the id too.
+   * @default []
+   * @example ["JANE20", "promo_1PqRsT"]
+   */
+  coupon_codes?: readonly string[]
 }
 
 /** A program as the seed describes it. */
@@ -78,6 +87,8 @@ export interface Partner {
   code: string
   name: string
   active: boolean
+  /** As in the seed, in its case. */
+  coupon_codes: string[]
 }
 
 /** A program as the server uses it: defaults applied, the id as a string. */
@@ -97,7 +108,9 @@ export interface Program {
 /** Partner codes as the browser tracker accepts them. */
 const CODE = /^[\w.~-]{1,64}$/
 const PROGRAM_FIELDS = ['id', 'name', 'api_key', 'allowed_origins', 'window_days', 'commission', 'stripe_webhook_secret', 'param', 'lead_auth', 'partners']
-const PARTNER_FIELDS = ['code', 'name', 'active']
+const PARTNER_FIELDS = ['code', 'name', 'active', 'coupon_codes']
+/** Coupon and promotion codes: Stripe's are letters and digits, others use - and _ too. */
+const COUPON = /^[\w.~-]{1,100}$/
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value == 'object' && value != null && !Array.isArray(value)
 
@@ -156,17 +169,24 @@ export function validateSeed(seed: unknown, source = 'seed'): Program[] {
     if (lead_auth != 'browser' && lead_auth != 'server_required') fail(`${at}.lead_auth must be "browser" or "server_required"`)
     if (!Array.isArray(partners)) fail(`${at}.partners must be an array`)
     const codes = new Set<string>()
+    const coupons = new Set<string>()
     const checkedPartners = (partners as unknown[]).map((partner, j): Partner => {
       const pat = `${at}.partners[${j}]`
       if (!isObject(partner)) return fail(`${pat} must be an object`)
       unknownField(partner, PARTNER_FIELDS, pat)
-      const { code, name: partnerName, active = true } = partner
+      const { code, name: partnerName, active = true, coupon_codes = [] } = partner
       if (typeof code != 'string' || !CODE.test(code)) fail(`${pat}.code must be 1 to 64 of A-Z a-z 0-9 _ . ~ -`)
       if (codes.has((code as string).toLowerCase())) fail(`${pat}.code "${code}" is listed twice`)
       codes.add((code as string).toLowerCase())
       if (partnerName != null && typeof partnerName != 'string') fail(`${pat}.name must be a string`)
       if (typeof active != 'boolean') fail(`${pat}.active must be a boolean`)
-      return { code: code as string, name: (partnerName as string | undefined) ?? (code as string), active: active as boolean }
+      if (!Array.isArray(coupon_codes)) fail(`${pat}.coupon_codes must be an array of codes`)
+      for (const coupon of coupon_codes as unknown[]) {
+        if (typeof coupon != 'string' || !COUPON.test(coupon)) fail(`${pat}.coupon_codes: each must be 1 to 100 of A-Z a-z 0-9 _ . ~ -, not ${JSON.stringify(coupon)}`)
+        if (coupons.has((coupon as string).toLowerCase())) fail(`${pat}.coupon_codes: "${coupon}" belongs to another partner of the program, or is listed twice`)
+        coupons.add((coupon as string).toLowerCase())
+      }
+      return { code: code as string, name: (partnerName as string | undefined) ?? (code as string), active: active as boolean, coupon_codes: [...(coupon_codes as string[])] }
     })
     return {
       id: String(id).trim(),

@@ -24,7 +24,24 @@ export interface SaleInput {
   stripe_ids?: string[]
   /** The sale cannot be traced because Stripe sent no affitor metadata: reason `no_metadata`. */
   no_metadata?: boolean
+  /**
+   * What names the promo or coupon code the customer applied, first the code as shown to them:
+   * the sale API's `coupon_code`; a Stripe promotion code's code and id, its coupon's id.
+   */
+  coupon_codes?: string[]
   request: Body
+}
+
+/** What became of a sale's promo code: it paid its partner, no partner owns it, or its partner is inactive. */
+export type CouponStatus = 'applied' | 'unknown' | 'partner_inactive'
+
+/** The partner owning one of `codes` in `program` (case aside), with the code matched. */
+export function couponOwner(program: Program, codes: readonly string[]): { partner: Program['partners'][number]; code: string } | undefined {
+  for (const code of codes) {
+    const lower = code.toLowerCase()
+    for (const partner of program.partners) if (partner.coupon_codes.some((owned) => owned.toLowerCase() == lower)) return { partner, code }
+  }
+  return undefined
 }
 
 /**
@@ -46,6 +63,8 @@ export const trackSale: Route = async (ctx) => {
   const saleType = optionalChoice(body, 'sale_type', ['payment', 'subscription'] as const) ?? 'payment'
   const isRecurring = optionalBoolean(body, 'is_recurring') ?? false
   const subscriptionId = optionalString(body, 'subscription_id')
+  const couponCode = optionalString(body, 'coupon_code')
+  if (couponCode !== undefined && !/^[\w.~-]{1,100}$/.test(couponCode.trim())) throw badRequest('coupon_code must be 1 to 100 of A-Z a-z 0-9 _ . ~ -')
   optionalChoice(body, 'subscription_interval', ['monthly', 'quarterly', 'annual'])
   optionalString(body, 'product_id')
   optionalArray(body, 'line_items')
@@ -61,6 +80,7 @@ export const trackSale: Route = async (ctx) => {
     is_recurring: isRecurring,
     subscription_id: subscriptionId,
     source: 'api',
+    ...(couponCode !== undefined && { coupon_codes: [couponCode.trim()] }),
     request: body,
   })
   return { status: 200, body: saleAnswer(sale) }
@@ -81,13 +101,24 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
     let visitorId = customer ? customer.visitor_id : null
     if (!visitorId && given) visitorId = given.visitor_id
     // A renewal follows its subscription's first sale: the partner who won the customer keeps
-    // the subscription, whatever the window or later clicks say.
-    const firstOfSubscription =
-      input.is_recurring && input.subscription_id && !input.no_metadata ? indexes.firstSaleOfSubscription(program.id, input.subscription_id) : undefined
-    const firstClick = firstOfSubscription && firstOfSubscription.attributed && firstOfSubscription.click_id ? indexes.click(firstOfSubscription.click_id) : undefined
-    const result = firstClick
-      ? ({ attributed: true, click: firstClick, click_age_days: Math.floor((at - Date.parse(firstClick.created_at)) / DAY_MS) } as const)
-      : attribute(visitorId ? indexes.clicksOfVisitor(visitorId) : [], at, program.window_days)
+    // the subscription, whatever the window, codes or later clicks say.
+    // Without affitor metadata a renewal is traced only when a promo code won its first sale
+    // (the subscription keeps the discount); otherwise it is `no_metadata`, as the hosted service answers.
+    const firstOfSubscription = input.is_recurring && input.subscription_id ? indexes.firstSaleOfSubscription(program.id, input.subscription_id) : undefined
+    const followed = firstOfSubscription && firstOfSubscription.attributed && (!input.no_metadata || firstOfSubscription.attribution_source == 'coupon') ? firstOfSubscription : undefined
+    const firstClick = followed && followed.click_id ? indexes.click(followed.click_id) : undefined
+    // A promo code is the customer's own choice of partner: it wins over a cookie's click.
+    const coupon = !followed && input.coupon_codes?.length ? couponOwner(program, input.coupon_codes) : undefined
+    const couponStatus: CouponStatus | undefined = input.coupon_codes?.length ? (coupon ? (coupon.partner.active ? 'applied' : 'partner_inactive') : followed ? undefined : 'unknown') : undefined
+    const byCoupon = coupon && coupon.partner.active ? coupon : undefined
+    const byClick = attribute(visitorId ? indexes.clicksOfVisitor(visitorId) : [], at, program.window_days)
+    const result = followed
+      ? ({ attributed: true, partner_code: followed.partner_code!, click: firstClick, click_age_days: firstClick ? Math.floor((at - Date.parse(firstClick.created_at)) / DAY_MS) : null, source: followed.attribution_source ?? 'click' } as const)
+      : byCoupon
+        ? ({ attributed: true, partner_code: byCoupon.partner.code, click: undefined, click_age_days: null, source: 'coupon' } as const)
+        : byClick.attributed
+          ? ({ ...byClick, partner_code: byClick.click.partner_code, source: 'click' } as const)
+          : byClick
     const click = 'click' in result ? result.click : undefined
     const createdAt = isoTime(at)
     const id = store.id('sale')
@@ -100,7 +131,7 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
         id: commissionId,
         program_id: program.id,
         sale_id: id,
-        partner_code: result.click.partner_code,
+        partner_code: result.partner_code,
         amount_cents: commission,
         reversed_cents: 0,
         status: 'pending',
@@ -118,10 +149,13 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
       customer_id: customer ? customer.id : null,
       visitor_id: visitorId,
       click_id: click ? click.id : null,
-      partner_code: result.attributed ? result.click.partner_code : null,
+      partner_code: result.attributed ? result.partner_code : null,
       attributed: result.attributed,
+      attribution_source: result.attributed ? result.source : null,
+      coupon_code: coupon ? coupon.code : input.coupon_codes?.[0] ?? null,
+      ...(couponStatus && { coupon_status: couponStatus }),
       reason: result.attributed ? null : input.no_metadata ? 'no_metadata' : result.reason,
-      click_age_days: 'click' in result ? result.click_age_days : null,
+      click_age_days: 'click_age_days' in result ? result.click_age_days : null,
       window_days: program.window_days,
       commission_id: commissionId,
       commission_cents: commission,
@@ -142,9 +176,10 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
 
 /** The sale API's answer for a recorded sale. */
 export function saleAnswer(sale: Sale): Body {
+  const coupon = sale.coupon_status ? { coupon_code: sale.coupon_code, coupon_status: sale.coupon_status } : {}
   if (sale.attributed) {
     const { id: sale_id, commission_id, commission_cents, partner_code, click_id } = sale
-    return { success: true, attributed: true, sale_id, commission_id, commission_cents, partner_code, click_id }
+    return { success: true, attributed: true, sale_id, commission_id, commission_cents, partner_code, click_id, attribution_source: sale.attribution_source ?? 'click', ...coupon }
   }
   return {
     success: true,
@@ -153,5 +188,6 @@ export function saleAnswer(sale: Sale): Body {
     ...(sale.reason == 'attribution_window_expired' && { click_age_days: sale.click_age_days, window_days: sale.window_days }),
     sale_id: sale.id,
     commission_id: null,
+    ...coupon,
   }
 }

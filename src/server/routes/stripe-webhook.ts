@@ -123,9 +123,34 @@ function metadataOf(value: unknown): Record<string, string> {
 
 const hasAffitorIds = (metadata: Record<string, string>) => !!(metadata.affitor_customer_key || metadata.affitor_click_id)
 
+/**
+ * What names the promotion codes and coupons a Checkout Session applied, codes first: each of
+ * its `discounts` (`promotion_code` and `coupon`, ids or expanded objects) and, when expanded,
+ * `total_details.breakdown.discounts` (the `Discount` objects, whose coupon is under `source` in
+ * current API versions).
+ */
+function discountCodes(session: StripeObject): string[] {
+  const codes: string[] = []
+  const ids: string[] = []
+  const add = (discount: unknown) => {
+    if (!isObject(discount)) return
+    const promotion = discount.promotion_code
+    if (isObject(promotion) && typeof promotion.code == 'string') codes.push(promotion.code)
+    const source = isObject(discount.source) ? discount.source : {}
+    for (const id of [idOf(promotion), idOf(discount.coupon), idOf(source.coupon)]) if (id) ids.push(id)
+  }
+  if (Array.isArray(session.discounts)) session.discounts.forEach(add)
+  const breakdown = isObject(session.total_details) && isObject(session.total_details.breakdown) ? session.total_details.breakdown : {}
+  if (Array.isArray(breakdown.discounts)) for (const entry of breakdown.discounts) if (isObject(entry)) add(entry.discount)
+  return [...new Set([...codes, ...ids])].filter((code) => /^[\w.~-]{1,100}$/.test(code))
+}
+
 function saleOutcome(sale: Sale): Body {
   const { id: sale_id, transaction_id, attributed, reason, partner_code, commission_cents } = sale
-  return attributed ? { sale_id, transaction_id, attributed, partner_code, commission_cents } : { sale_id, transaction_id, attributed, reason }
+  const coupon = sale.coupon_status ? { coupon_code: sale.coupon_code, coupon_status: sale.coupon_status } : {}
+  return attributed
+    ? { sale_id, transaction_id, attributed, partner_code, commission_cents, attribution_source: sale.attribution_source ?? 'click', ...coupon }
+    : { sale_id, transaction_id, attributed, reason, ...coupon }
 }
 
 function checkoutCompleted(x: EventContext, session: StripeObject): Body {
@@ -173,6 +198,7 @@ function checkoutCompleted(x: EventContext, session: StripeObject): Body {
       source: 'stripe',
       stripe_ids: [session.id, paymentIntent, invoiceId].filter((id): id is string => !!id),
       no_metadata: !hasAffitorIds(metadata),
+      coupon_codes: discountCodes(session),
       request: x.request,
     }),
   )

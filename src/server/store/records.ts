@@ -75,6 +75,12 @@ export interface Sale {
   /** The partner credited, `null` when the sale is not attributed. */
   partner_code: string | null
   attributed: boolean
+  /** What credited the partner: a promo code the partner owns, or a click (for a renewal, what credited its first sale). Absent in sales recorded by earlier versions: `"click"`. */
+  attribution_source?: 'coupon' | 'click' | null
+  /** The promo or coupon code the sale carried (the one a partner owns, when one does). */
+  coupon_code?: string | null
+  /** What became of that code: `applied` (it paid its partner), `unknown`, or `partner_inactive` (then the clicks decided). */
+  coupon_status?: 'applied' | 'unknown' | 'partner_inactive'
   reason: UnattributedReason | null
   click_age_days: number | null
   window_days: number

@@ -27,7 +27,7 @@ describe('validateSeed', () => {
         commission: { type: 'fixed', amount_cents: 500 },
         param: 'aff',
         lead_auth: 'browser',
-        partners: [{ code: 'P1', name: 'P1', active: true }],
+        partners: [{ code: 'P1', name: 'P1', active: true, coupon_codes: [] }],
       },
     ])
   })
@@ -37,7 +37,7 @@ describe('validateSeed', () => {
       programs: [program({ id: 'acme', name: 'Acme', window_days: 30, param: 'ref', stripe_webhook_secret: 'whsec_x', commission: { type: 'percent', value: 12.5 }, partners: [{ code: 'OLD', name: 'Old', active: false }] })],
     })
     expect(checked).toMatchObject({ id: 'acme', name: 'Acme', window_days: 30, param: 'ref', stripe_webhook_secret: 'whsec_x', commission: { type: 'percent', value: 12.5 } })
-    expect(checked.partners).toEqual([{ code: 'OLD', name: 'Old', active: false }])
+    expect(checked.partners).toEqual([{ code: 'OLD', name: 'Old', active: false, coupon_codes: [] }])
   })
 
   it('names the first invalid field', () => {

@@ -26,6 +26,7 @@ describe('POST /api/v1/track/sale', () => {
       commission_cents: 1_500,
       partner_code: 'P1',
       click_id: clickId,
+      attribution_source: 'click',
     })
     const [sale] = await server.events('sale')
     expect(sale).toMatchObject({ sale_id: answer.body.sale_id, transaction_id: 'order_1', amount_cents: 4_999, currency: 'EUR', attributed: true, partner_code: 'P1', source: 'api', sale_type: 'payment', is_recurring: false })
@@ -162,5 +163,76 @@ describe('POST /api/v1/track/sale', () => {
     const server = await startTestServer()
     await server.sale({ transaction_id: 'in_2', amount_cents: 1_900, sale_type: 'subscription', is_recurring: true, subscription_id: 'sub_1', subscription_interval: 'monthly' }, AUTH)
     expect((await server.events('sale'))[0]).toMatchObject({ sale_type: 'subscription', is_recurring: true, subscription_id: 'sub_1', currency: 'USD' })
+  })
+})
+
+describe('promo codes', () => {
+  const seed = (): Seed => ({
+    programs: [
+      {
+        id: 1,
+        api_key: 'sk_c',
+        allowed_origins: ['*'],
+        commission: { type: 'percent', value: 10 },
+        partners: [{ code: 'JANE', coupon_codes: ['JANE20', 'promo_1Jane'] }, { code: 'BOB' }, { code: 'GONE', active: false, coupon_codes: ['GONE5'] }],
+      },
+    ],
+  })
+  const KEY = { authorization: 'Bearer sk_c' }
+
+  it('pay the code\'s partner for a sale with no cookie, whatever the case the code is sent in', async () => {
+    const server = await startTestServer({ seed: seed() })
+    const answer = await server.sale({ transaction_id: 'o1', amount_cents: 10_000, customer_key: 'stranger', coupon_code: ' jane20 ' }, KEY)
+    expect(answer.body).toEqual({
+      success: true,
+      attributed: true,
+      sale_id: expect.any(String),
+      commission_id: expect.any(String),
+      commission_cents: 1_000,
+      partner_code: 'JANE',
+      click_id: null,
+      attribution_source: 'coupon',
+      coupon_code: 'jane20',
+      coupon_status: 'applied',
+    })
+    const [sale] = await server.events('sale')
+    expect(sale).toMatchObject({ partner_code: 'JANE', attribution_source: 'coupon', coupon_code: 'jane20', click_id: null })
+  })
+
+  it('win over a cookie click of another partner: the code is the customer\'s own choice', async () => {
+    const server = await startTestServer({ seed: seed() })
+    const { click_id } = (await server.click('BOB')).body
+    await server.lead({ customer_key: 'ada', click_id })
+    const answer = await server.sale({ transaction_id: 'o1', amount_cents: 5_000, customer_key: 'ada', coupon_code: 'JANE20' }, KEY)
+    expect(answer.body).toMatchObject({ attributed: true, partner_code: 'JANE', attribution_source: 'coupon', click_id: null })
+    // Without a code, the click decides as always.
+    expect((await server.sale({ transaction_id: 'o2', amount_cents: 5_000, customer_key: 'ada' }, KEY)).body).toMatchObject({ partner_code: 'BOB', attribution_source: 'click', click_id })
+  })
+
+  it('leave the clicks to decide for a code nobody owns or an inactive partner\'s, and say so', async () => {
+    const server = await startTestServer({ seed: seed() })
+    const { click_id } = (await server.click('BOB')).body
+    await server.lead({ customer_key: 'ada', click_id })
+    expect((await server.sale({ transaction_id: 'o1', amount_cents: 5_000, customer_key: 'ada', coupon_code: 'NOPE' }, KEY)).body).toMatchObject({ partner_code: 'BOB', attribution_source: 'click', coupon_code: 'NOPE', coupon_status: 'unknown' })
+    expect((await server.sale({ transaction_id: 'o2', amount_cents: 5_000, customer_key: 'ada', coupon_code: 'gone5' }, KEY)).body).toMatchObject({ partner_code: 'BOB', coupon_code: 'gone5', coupon_status: 'partner_inactive' })
+    expect((await server.sale({ transaction_id: 'o3', amount_cents: 5_000, customer_key: 'nobody', coupon_code: 'GONE5' }, KEY)).body).toMatchObject({ attributed: false, reason: 'no_click', coupon_status: 'partner_inactive' })
+  })
+
+  it('keep a subscription with the code\'s partner for its renewals, and refuse a malformed code', async () => {
+    const server = await startTestServer({ seed: seed() })
+    await server.sale({ transaction_id: 'o1', amount_cents: 2_000, customer_key: 'ada', coupon_code: 'JANE20', sale_type: 'subscription', subscription_id: 'sub_1' }, KEY)
+    const renewal = await server.sale({ transaction_id: 'o2', amount_cents: 2_000, customer_key: 'ada', sale_type: 'subscription', is_recurring: true, subscription_id: 'sub_1' }, KEY)
+    expect(renewal.body).toMatchObject({ attributed: true, partner_code: 'JANE', attribution_source: 'coupon' })
+    expect((await server.sale({ transaction_id: 'o3', amount_cents: 100, coupon_code: 'two words' }, KEY))).toMatchObject({ status: 400, body: { error: 'coupon_code must be 1 to 100 of A-Z a-z 0-9 _ . ~ -' } })
+    expect(await server.events('sale')).toHaveLength(2)
+  })
+
+  it('are refused in a seed when two partners share one, or one is malformed', async () => {
+    const shared = seed()
+    ;(shared.programs[0].partners[1] as { coupon_codes?: string[] }).coupon_codes = ['jane20']
+    await expect(startTestServer({ seed: shared })).rejects.toThrow('programs[0].partners[1].coupon_codes: "jane20" belongs to another partner of the program, or is listed twice')
+    const bad = seed()
+    ;(bad.programs[0].partners[1] as { coupon_codes?: unknown }).coupon_codes = ['ok', 5]
+    await expect(startTestServer({ seed: bad })).rejects.toThrow('programs[0].partners[1].coupon_codes: each must be 1 to 100')
   })
 })

@@ -406,3 +406,47 @@ describe('event delivery', () => {
     expect(await server.events('sale')).toHaveLength(1)
   })
 })
+
+describe('a Checkout Session with a promotion code', () => {
+  const seed: Seed = {
+    programs: [
+      {
+        id: 1,
+        api_key: 'sk_c',
+        allowed_origins: ['*'],
+        stripe_webhook_secret: SECRET,
+        commission: { type: 'percent', value: 10 },
+        partners: [{ code: 'JANE', coupon_codes: ['JANE20', 'promo_1Jane'] }, { code: 'BOB' }],
+      },
+    ],
+  }
+  const session = (id: string, extra: Record<string, unknown>) => ({ id, object: 'checkout.session', mode: 'payment', payment_status: 'paid', amount_total: 10_000, currency: 'usd', payment_intent: `pi_${id}`, metadata: {}, ...extra })
+
+  it('pays the code\'s partner with no metadata and no cookie: by the promotion code\'s id as a webhook names it, or its code when expanded', async () => {
+    const server = await startTestServer({ seed })
+    const byId = await send(server, 'checkout.session.completed', session('cs_1', { discounts: [{ coupon: null, promotion_code: 'promo_1Jane' }] }))
+    expect(byId.body).toMatchObject({ attributed: true, partner_code: 'JANE', commission_cents: 1_000, attribution_source: 'coupon', coupon_code: 'promo_1Jane', coupon_status: 'applied' })
+    const expanded = await send(server, 'checkout.session.completed', session('cs_2', { discounts: [{ coupon: { id: 'Z4OV52SU' }, promotion_code: { id: 'promo_other', object: 'promotion_code', code: 'jane20' } }] }))
+    expect(expanded.body).toMatchObject({ attributed: true, partner_code: 'JANE', coupon_code: 'jane20' })
+    // The Discount objects of an expanded total_details, their coupon under source as current versions put it.
+    const breakdown = { breakdown: { discounts: [{ amount: 2_000, discount: { object: 'discount', promotion_code: null, source: { type: 'coupon', coupon: 'JANE20' } } }], taxes: [] } }
+    expect((await send(server, 'checkout.session.completed', session('cs_3', { total_details: breakdown }))).body).toMatchObject({ partner_code: 'JANE', coupon_code: 'JANE20' })
+  })
+
+  it('wins over the metadata\'s click of another partner, and leaves an unknown code to the click', async () => {
+    const server = await startTestServer({ seed })
+    const { click_id } = (await server.click('BOB')).body
+    const metadata = { affitor_click_id: click_id, program_id: '1' }
+    expect((await send(server, 'checkout.session.completed', session('cs_1', { metadata, discounts: [{ coupon: null, promotion_code: 'promo_1Jane' }] }))).body).toMatchObject({ partner_code: 'JANE', attribution_source: 'coupon' })
+    expect((await send(server, 'checkout.session.completed', session('cs_2', { metadata, discounts: [{ coupon: 'SOMEONE', promotion_code: 'promo_unknown' }] }))).body).toMatchObject({ partner_code: 'BOB', attribution_source: 'click', coupon_status: 'unknown' })
+    const sessionType: Stripe.Checkout.Session['discounts'] = [{ coupon: null, promotion_code: 'promo_1Jane' }]
+    expect(sessionType).toHaveLength(1)
+  })
+
+  it('keeps the renewals of a subscription the code won with its partner, with no metadata', async () => {
+    const server = await startTestServer({ seed })
+    await send(server, 'checkout.session.completed', { ...session('cs_1', { discounts: [{ coupon: null, promotion_code: 'promo_1Jane' }] }), mode: 'subscription', subscription: 'sub_1', invoice: 'in_1' })
+    const renewal = { id: 'in_2', object: 'invoice', billing_reason: 'subscription_cycle', amount_paid: 10_000, currency: 'usd', parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_1', metadata: {} } } }
+    expect((await send(server, 'invoice.paid', renewal)).body).toMatchObject({ attributed: true, partner_code: 'JANE', attribution_source: 'coupon' })
+  })
+})
