@@ -288,8 +288,32 @@ function invoicePaid(x: EventContext, invoice: StripeObject): Body {
   )
 }
 
+/**
+ * `invoice_payment.paid`: how an invoice was paid. Current API versions say it only here (a
+ * `Charge` no longer names its invoice, and `Invoice.payments` is not in a webhook's invoice), so
+ * the payment intent and charge are tied to the invoice, and through it to the sale it recorded,
+ * for a later `charge.refunded` that names only them. Comes before or after `invoice.paid`.
+ */
+function invoicePaymentPaid(x: EventContext, payment: StripeObject): Body {
+  const invoiceId = idOf(payment.invoice)
+  const details = isObject(payment.payment) ? payment.payment : {}
+  const paidWith = [idOf(details.payment_intent), idOf(details.charge)].filter((id): id is string => !!id)
+  if (!invoiceId || !paidWith.length) return ignored('no_payment')
+  const known = x.state.payment_invoices
+  const fresh = paidWith.filter((id) => known[id] !== invoiceId)
+  if (fresh.length) x.store.update(known, Object.fromEntries(fresh.map((id) => [id, invoiceId])))
+  const sale = x.store.indexes.saleWithStripeId(invoiceId)
+  if (sale) {
+    const stripeIds = [...sale.stripe_ids, ...paidWith.filter((id) => !sale.stripe_ids.includes(id))]
+    if (stripeIds.length > sale.stripe_ids.length) x.store.update(sale, { stripe_ids: stripeIds })
+  }
+  return { invoice: invoiceId, paid_with: paidWith, ...(sale && { transaction_id: sale.transaction_id }) }
+}
+
 function chargeRefunded(x: EventContext, charge: StripeObject): Body {
   const ids = [idOf(charge.payment_intent), charge.id, idOf(charge.invoice)].filter((id): id is string => !!id)
+  // A payment that invoice_payment.paid tied to its invoice: the sale is the invoice's.
+  for (const id of [...ids]) if (Object.prototype.hasOwnProperty.call(x.state.payment_invoices, id)) ids.push(x.state.payment_invoices[id])
   const sale = x.store.indexes.saleOfPayment(ids, x.bound && x.bound.id)
   if (!sale) return ignored('sale_not_found')
   const refunded = charge.amount_refunded
@@ -312,5 +336,6 @@ const HANDLERS = new Map<string, Handler>([
   ['checkout.session.async_payment_succeeded', checkoutCompleted],
   ['invoice.paid', invoicePaid],
   ['invoice.payment_succeeded', invoicePaid],
+  ['invoice_payment.paid', invoicePaymentPaid],
   ['charge.refunded', chargeRefunded],
 ])

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { emptyState, table, type State } from './records'
+import { asTables, emptyState, table, type State } from './records'
 
 /*
  * The data file is an append-only log: a header line, then one JSON line per change, in the
@@ -23,7 +23,7 @@ export const FORMAT = 'affitor-reference-server/2'
 /** The whole-file JSON that earlier versions wrote, read once and rewritten as a log. */
 const LEGACY_FORMAT = 'affitor-reference-server/1'
 
-/** A field set on a stored record (by collection and position) or on a table (`answers`, `subscriptions`). */
+/** A field set on a stored record (by collection and position) or on a table (`answers`, `subscriptions`, `payment_invoices`). */
 export type SetEntry = [field: keyof State, position: number | null, patch: Record<string, unknown>]
 
 /** One change as the log holds it. */
@@ -282,9 +282,7 @@ function replay(path: string): { fd: number; state: State; size: number } {
       fs.writeSync(fd, header, 0, header.length, 0)
       good = header.length
     }
-    state.subscriptions = table(state.subscriptions)
-    state.answers = table(state.answers)
-    return { fd, state, size: good }
+    return { fd, state: asTables(state), size: good }
   } catch (error) {
     try {
       fs.closeSync(fd)
@@ -309,8 +307,7 @@ function migrate(path: string): { fd: number; state: State; size: number } {
   // The fields this version keeps; others (`visitors`, kept by earlier versions, is its clicks') are left out.
   const state = emptyState()
   for (const field of Object.keys(state) as (keyof State)[]) if (parsed.state[field] !== undefined) (state as unknown as Record<string, unknown>)[field] = parsed.state[field]
-  state.subscriptions = table(state.subscriptions)
-  state.answers = table(state.answers)
+  asTables(state)
   const temporary = `${path}.${process.pid}.compact`
   const text = [...snapshotLines(state)].join('')
   fs.writeFileSync(temporary, text)

@@ -154,6 +154,11 @@ export interface State {
   stripe_events: string[]
   /** The answers to click and lead requests that carried an `event_id`, by `<type>:<event_id>`. */
   answers: Record<string, Body>
+  /**
+   * The Stripe invoice each payment (payment intent or charge id) paid, from `invoice_payment.paid`:
+   * in current API versions a `charge.refunded` names the payment only, not the invoice.
+   */
+  payment_invoices: Record<string, string>
 }
 
 /**
@@ -176,4 +181,17 @@ export const emptyState = (): State => ({
   invoices: [],
   stripe_events: [],
   answers: table(),
+  payment_invoices: table(),
 })
+
+/** The state's fields that are tables (objects by id), not lists. */
+export const TABLE_FIELDS = (Object.keys(emptyState()) as (keyof State)[]).filter((field) => {
+  const value = emptyState()[field]
+  return typeof value == 'object' && !Array.isArray(value)
+})
+
+/** `state` with each of its tables made one without a prototype (a parsed file's are plain objects), in place. */
+export function asTables(state: State): State {
+  for (const field of TABLE_FIELDS) (state as unknown as Record<string, unknown>)[field] = table(state[field] as Record<string, unknown>)
+  return state
+}

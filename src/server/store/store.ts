@@ -2,7 +2,7 @@ import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto'
 import { openEventLog, type EventLog, type EventLogOptions, type LogEntry, type SetEntry } from './event-log'
 import { createIndexes, type Collection, type Indexes } from './indexes'
 import { flat } from './interned'
-import { emptyState, type State } from './records'
+import { emptyState, TABLE_FIELDS, type State } from './records'
 import type { Program } from '../config/seed'
 
 /**
@@ -209,9 +209,9 @@ export function createStore(programs: readonly Program[], { dataFile, ...logOpti
       }
       const place = indexes.rekey(target, () => Object.assign(target, patch))
       if (place) journal.places.set(target, place.collection)
-      const table = target == state.answers ? 'answers' : target == state.subscriptions ? 'subscriptions' : undefined
+      const table = TABLE_FIELDS.find((field) => state[field] === target)
       if (table) journal.set.push([table, null, patch as Record<string, unknown>])
-      else if (!place) throw new Error('store.update() changes what is stored: a record with an id, answers or subscriptions')
+      else if (!place) throw new Error('store.update() changes what is stored: a record with an id, or a table such as answers or subscriptions')
       // A record appended by this change is logged whole, as it ends up.
       else if (place.position < (journal.lengths[place.collection] ?? Infinity)) journal.set.push([place.collection, place.position, patch as Record<string, unknown>])
       return target

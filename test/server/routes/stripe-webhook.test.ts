@@ -10,7 +10,7 @@ const SECRET = 'whsec_demo_affitor'
 let events = 0
 
 /** Sends a Stripe event signed by the official library's test helper. */
-function send(server: TestServer, type: string, object: Record<string, unknown>, options: { secret?: string; timestamp?: number; id?: string } = {}) {
+function send(server: TestServer, type: string, object: object, options: { secret?: string; timestamp?: number; id?: string } = {}) {
   const payload = JSON.stringify({ id: options.id ?? `evt_${++events}`, object: 'event', type, data: { object } })
   const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, timestamp: options.timestamp })
   return server.post('/api/v1/webhooks/stripe', payload, { 'stripe-signature': header })
@@ -448,5 +448,70 @@ describe('a Checkout Session with a promotion code', () => {
     await send(server, 'checkout.session.completed', { ...session('cs_1', { discounts: [{ coupon: null, promotion_code: 'promo_1Jane' }] }), mode: 'subscription', subscription: 'sub_1', invoice: 'in_1' })
     const renewal = { id: 'in_2', object: 'invoice', billing_reason: 'subscription_cycle', amount_paid: 10_000, currency: 'usd', parent: { type: 'subscription_details', subscription_details: { subscription: 'sub_1', metadata: {} } } }
     expect((await send(server, 'invoice.paid', renewal)).body).toMatchObject({ attributed: true, partner_code: 'JANE', attribution_source: 'coupon' })
+  })
+})
+
+describe('refunds in current Stripe API versions (invoice_payment.paid, then charge.refunded)', () => {
+  /** An InvoicePayment as `invoice_payment.paid` carries it, whole, typed by the stripe package. */
+  const invoicePayment = (invoice: string, paymentIntent: string): Stripe.InvoicePayment => ({
+    id: `inpay_${invoice}`,
+    object: 'invoice_payment',
+    amount_paid: 1_900,
+    amount_requested: 1_900,
+    created: 1_900_000_000,
+    currency: 'usd',
+    invoice,
+    is_default: true,
+    livemode: false,
+    payment: { type: 'payment_intent', payment_intent: paymentIntent },
+    status: 'paid',
+    status_transitions: { canceled_at: null, paid_at: 1_900_000_000 },
+  })
+  /** The fields of a current Charge a refund is read from: it names its payment intent, and no invoice. */
+  const refundedCharge = (id: string, paymentIntent: string, amountRefunded: number): Pick<Stripe.Charge, 'id' | 'object' | 'amount' | 'amount_refunded' | 'refunded' | 'currency' | 'payment_intent'> => ({
+    id,
+    object: 'charge',
+    amount: 1_900,
+    amount_refunded: amountRefunded,
+    refunded: amountRefunded == 1_900,
+    currency: 'usd',
+    payment_intent: paymentIntent,
+  })
+  // @ts-expect-error A current Charge has no `invoice`: the refund cannot name the invoice it paid.
+  const noInvoice: Stripe.Charge['invoice'] = undefined
+  expect(noInvoice).toBeUndefined()
+
+  it('reverses a renewal\'s commission, whichever of invoice.paid and invoice_payment.paid comes first', async () => {
+    const server = await startTestServer()
+    const metadata = await signup(server, 'P1', 'user_1')
+    await send(server, 'checkout.session.completed', subscriptionSession(metadata, { subscription_data: { metadata } }))
+    // Before this event existed, the refund could not be matched.
+    await send(server, 'invoice.paid', renewal('in_2', metadata))
+    expect((await send(server, 'charge.refunded', refundedCharge('ch_2', 'pi_2', 1_900))).body).toMatchObject({ ignored: true, reason: 'sale_not_found' })
+    expect((await send(server, 'invoice_payment.paid', invoicePayment('in_2', 'pi_2'))).body).toEqual({ received: true, type: 'invoice_payment.paid', invoice: 'in_2', paid_with: ['pi_2'], transaction_id: 'in_2' })
+    expect((await send(server, 'charge.refunded', refundedCharge('ch_2', 'pi_2', 1_900))).body).toMatchObject({ status: 'reversed', transaction_id: 'in_2' })
+
+    // The payment told first, the invoice after.
+    expect((await send(server, 'invoice_payment.paid', invoicePayment('in_3', 'pi_3'))).body).toEqual({ received: true, type: 'invoice_payment.paid', invoice: 'in_3', paid_with: ['pi_3'] })
+    await send(server, 'invoice.paid', renewal('in_3', metadata))
+    expect((await send(server, 'charge.refunded', refundedCharge('ch_3', 'pi_3', 950))).body).toMatchObject({ status: 'refunded', transaction_id: 'in_3' })
+    const sales = await server.events('sale')
+    expect(sales.map((sale) => [sale.transaction_id, sale.refund_state])).toEqual([
+      ['cs_sub_1', 'none'],
+      ['in_2', 'full'],
+      ['in_3', 'partial'],
+    ])
+    const chains = (await server.get('/__affitor/chains')).body
+    expect(chains.totals[0]).toMatchObject({ partner_code: 'P1', commission_reversed_cents: { USD: 570 + 285 } })
+  })
+
+  it('reverses the first subscription payment, recorded from the checkout session, and counts a redelivered event once', async () => {
+    const server = await startTestServer()
+    const metadata = await signup(server, 'P1', 'user_1')
+    await send(server, 'checkout.session.completed', subscriptionSession(metadata, { subscription_data: { metadata } }))
+    await send(server, 'invoice_payment.paid', invoicePayment('in_first', 'pi_first'), { id: 'evt_pay_first' })
+    expect((await send(server, 'invoice_payment.paid', invoicePayment('in_first', 'pi_first'), { id: 'evt_pay_first' })).body).toMatchObject({ duplicate: true })
+    expect((await send(server, 'charge.refunded', refundedCharge('ch_first', 'pi_first', 1_900))).body).toMatchObject({ status: 'reversed', transaction_id: 'cs_sub_1' })
+    expect((await send(server, 'invoice_payment.paid', { id: 'inpay_x', object: 'invoice_payment', invoice: 'in_9', payment: { type: 'payment_record' } })).body).toMatchObject({ ignored: true, reason: 'no_payment' })
   })
 })

@@ -111,7 +111,7 @@ describe('createStore', () => {
 
   it('refuses to update something that is not stored', () => {
     const store = createStore(programs)
-    expect(() => store.change(() => store.update({ id: 'nowhere' }, { id: 'x' }))).toThrow('a record with an id, answers or subscriptions')
+    expect(() => store.change(() => store.update({ id: 'nowhere' }, { id: 'x' }))).toThrow('a record with an id, or a table such as answers or subscriptions')
   })
 })
 
