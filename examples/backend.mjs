@@ -3,8 +3,9 @@
  *
  * - `POST /api/signup {email}` creates a user and answers its stable id. The page then calls
  *   `affitor.signup(user.id, email)`, so the lead carries the same id the sale will.
- * - `POST /api/buy {user_id}` charges the user (pretend) and reports the sale to the tracking API
- *   with the program's secret API key: `customer_key` is that same user id.
+ * - `POST /api/buy {user_id, coupon_code?}` charges the user (pretend) and reports the sale to the
+ *   tracking API with the program's secret API key: `customer_key` is that same user id, and the
+ *   promo code the customer typed, if any.
  * - `POST /api/refund {user_id}` refunds the user's latest purchase (pretend) and reports it to the
  *   refund API: the sale is marked refunded and the partner's commission reversed.
  * - `POST /api/subscribe {user_id}` and `POST /api/renew {user_id}` stand in for Stripe: they send the
@@ -66,7 +67,7 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
       return [200, { id: user.id, email }]
     },
 
-    async '/api/buy'({ user_id: userId }, cookies) {
+    async '/api/buy'({ user_id: userId, coupon_code: couponCode }, cookies) {
       const user = users.get(userId)
       if (!user) return [404, { error: 'unknown user: sign up first' }]
       const reported = await callTrackingApi('/api/v1/track/sale', {
@@ -78,6 +79,8 @@ export function createExampleBackend({ apiBase, apiKey, programId, webhookSecret
         click_id: cookies.affitor_click_id,
         sale_type: 'payment',
         product_id: 'pro_lifetime',
+        // The promo code the customer typed at checkout: a partner's code pays that partner.
+        ...(typeof couponCode == 'string' && couponCode && { coupon_code: couponCode }),
       })
       if (reported.status == 200) {
         const { transaction_id, amount_cents, currency } = reported.sent

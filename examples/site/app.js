@@ -52,7 +52,8 @@ document.getElementById('signup').addEventListener('submit', function (event) {
 // What the example backend answered, told by `describe`, or its own refusal.
 function backend(path, describe) {
   return function () {
-    post(path, { user_id: user.id }).then(function (answer) {
+    var coupon = path == '/api/buy' ? document.getElementById('coupon').value.trim() : ''
+    post(path, coupon ? { user_id: user.id, coupon_code: coupon } : { user_id: user.id }).then(function (answer) {
       show(answer.error ? 'The example backend refused: ' + answer.error + '.' : describe(answer), answer)
     })
   }

@@ -60,11 +60,14 @@
   }
 
   function verdict(answer, currency) {
-    if (answer.attributed) return 'attributed to partner ' + answer.partner_code + ', commission ' + money(answer.commission_cents, currency)
+    var code = answer.coupon_status == 'unknown' ? ' (promo code ' + answer.coupon_code + ' belongs to no partner)'
+      : answer.coupon_status == 'partner_inactive' ? ' (promo code ' + answer.coupon_code + ' belongs to an inactive partner)' : ''
+    if (answer.attributed && answer.attribution_source == 'coupon') return 'attributed to partner ' + answer.partner_code + ' through their promo code ' + answer.coupon_code + ', whatever the cookie says, commission ' + money(answer.commission_cents, currency)
+    if (answer.attributed) return 'attributed to partner ' + answer.partner_code + code + ', commission ' + money(answer.commission_cents, currency)
     var why = answer.reason == 'attribution_window_expired'
       ? 'the click is ' + answer.click_age_days + ' days old, past the ' + answer.window_days + '-day window'
       : REASONS[answer.reason] || answer.reason
-    return 'recorded, not attributed: ' + why
+    return 'recorded, not attributed: ' + why + code
   }
 
   /** A sale the backend reported: `{ sent, status, answer }`. */

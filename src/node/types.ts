@@ -70,6 +70,12 @@ export interface SaleInput {
   product_id?: string
   line_items?: unknown[]
   additional_data?: Record<string, unknown>
+  /**
+   * The promo or coupon code the customer applied. On the reference server (an extension of the
+   * protocol), a code a partner owns pays that partner, over a cookie's click.
+   * @example "JANE20"
+   */
+  coupon_code?: string
 }
 
 /** The answer to a sale. */
@@ -83,6 +89,10 @@ export interface SaleResult {
   partner_code?: string
   /** Why the sale is not attributed: `no_click`, `attribution_window_expired`, … */
   reason?: string
+  /** What credited the partner: a promo code it owns, or a click (reference server). */
+  attribution_source?: 'coupon' | 'click'
+  /** What became of `coupon_code`: `applied`, `unknown`, `partner_inactive` (reference server). */
+  coupon_status?: 'applied' | 'unknown' | 'partner_inactive'
   click_age_days?: number
   window_days?: number
   /** The API's message, on a duplicate. */
