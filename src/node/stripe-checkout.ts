@@ -32,13 +32,22 @@ export interface CheckoutParamsShape {
  * )
  */
 export function withAffitorMetadata<T extends CheckoutParamsShape>(params: T, attribution: CheckoutAttribution): T & { metadata: Metadata } {
-  const ids: Metadata = {}
-  if (attribution.customerKey) ids.affitor_customer_key = String(attribution.customerKey)
-  if (attribution.clickId) ids.affitor_click_id = String(attribution.clickId)
-  if (!Object.keys(ids).length) throw new TypeError('withAffitorMetadata(): customerKey or clickId is required')
-  if (attribution.programId != null && attribution.programId !== '') ids.program_id = String(attribution.programId)
+  const ids = attributionIds(attribution, 'withAffitorMetadata()')
   const session = { ...params, metadata: { ...params.metadata, ...ids } }
   // Stripe refuses subscription_data outside subscription mode.
   if (params.mode == 'subscription') session.subscription_data = { ...params.subscription_data, metadata: { ...params.subscription_data?.metadata, ...ids } }
   return session
+}
+
+/**
+ * The ids a checkout carries: `affitor_customer_key`, `affitor_click_id` and `program_id`, as
+ * strings, those missing left out. Throws a `TypeError` naming `call` without a customer key or click id.
+ */
+export function attributionIds(attribution: CheckoutAttribution, call: string): Record<string, string> {
+  const ids: Record<string, string> = {}
+  if (attribution?.customerKey) ids.affitor_customer_key = String(attribution.customerKey)
+  if (attribution?.clickId) ids.affitor_click_id = String(attribution.clickId)
+  if (!Object.keys(ids).length) throw new TypeError(`${call}: customerKey or clickId is required`)
+  if (attribution.programId != null && attribution.programId !== '') ids.program_id = String(attribution.programId)
+  return ids
 }

@@ -15,6 +15,8 @@ import { LogWriteError } from './store/event-log'
 import { internValues } from './store/interned'
 import { createStore, type ReferenceStore } from './store/store'
 import { stripeWebhook } from './routes/stripe-webhook'
+import { paddleWebhook } from './routes/paddle-webhook'
+import { lemonSqueezyWebhook } from './routes/lemonsqueezy-webhook'
 
 /** The reference server as a plain Node request handler, with its state. */
 export interface ReferenceHandler {
@@ -60,6 +62,8 @@ export function createReferenceHandler(options: ReferenceServerOptions = {}): Re
     '/api/v1/track/sale': { methods: { POST: trackSale } },
     '/api/v1/track/refund': { methods: { POST: trackRefund } },
     '/api/v1/webhooks/stripe': { methods: { POST: stripeWebhook } },
+    '/api/v1/webhooks/paddle': { methods: { POST: paddleWebhook } },
+    '/api/v1/webhooks/lemonsqueezy': { methods: { POST: lemonSqueezyWebhook } },
     '/__affitor/': { methods: { GET: inspectorPageRoute } },
     '/__affitor/events': { methods: { GET: eventsRoute } },
     '/__affitor/chains': { methods: { GET: chainsRoute } },

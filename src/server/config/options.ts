@@ -97,6 +97,10 @@ export interface ReferenceServerOptions {
    * @example "whsec_…"
    */
   stripeWebhookSecret?: string
+  /** A Paddle notification secret key accepted for every program, beside each program's `paddle_webhook_secret`. */
+  paddleWebhookSecret?: string
+  /** A Lemon Squeezy signing secret accepted for every program, beside each program's `lemonsqueezy_webhook_secret`. */
+  lemonsqueezyWebhookSecret?: string
   /**
    * Receives one line per request and per notable event, or `false` for silence.
    * Unexpected errors go to `console.error` when this is `false`.
@@ -119,6 +123,8 @@ export interface NormalizedServerOptions {
   static: [string, string][]
   maxBodyBytes: number
   stripeWebhookSecret?: string
+  paddleWebhookSecret?: string
+  lemonsqueezyWebhookSecret?: string
   log: ((line: string) => void) | false
   /** Lower case; `true` for any. */
   allowedHosts: string[] | true
@@ -161,7 +167,9 @@ export function normalizeServerOptions(options: ReferenceServerOptions = {}): No
   if (typeof now != 'function') fail('now must be a function returning milliseconds')
   if (typeof testClock != 'boolean') fail('testClock must be a boolean')
   if (!Number.isInteger(maxBodyBytes) || (maxBodyBytes as number) < 1) fail('maxBodyBytes must be a positive integer')
-  if (stripeWebhookSecret !== undefined && (typeof stripeWebhookSecret != 'string' || !stripeWebhookSecret)) fail('stripeWebhookSecret must be a non-empty string')
+  for (const name of ['stripeWebhookSecret', 'paddleWebhookSecret', 'lemonsqueezyWebhookSecret']) {
+    if (opts[name] !== undefined && (typeof opts[name] != 'string' || !opts[name])) fail(`${name} must be a non-empty string`)
+  }
   if (log !== false && typeof log != 'function') fail('log must be a function or false')
   if (allowedHosts !== true && (!Array.isArray(allowedHosts) || !allowedHosts.every((name) => typeof name == 'string' && /^\.?[\w.[\]:-]+$/.test(name)))) fail('allowedHosts must be true or a list of host names (".shop.test" for a domain and its subdomains)')
   if (inspectionToken !== undefined && (typeof inspectionToken != 'string' || inspectionToken.length < 16)) fail('inspectionToken must be a string of at least 16 characters')
@@ -176,6 +184,8 @@ export function normalizeServerOptions(options: ReferenceServerOptions = {}): No
     static: normalizeMounts(opts.static, fail),
     maxBodyBytes: maxBodyBytes as number,
     ...(stripeWebhookSecret !== undefined && { stripeWebhookSecret: stripeWebhookSecret as string }),
+    ...(opts.paddleWebhookSecret !== undefined && { paddleWebhookSecret: opts.paddleWebhookSecret as string }),
+    ...(opts.lemonsqueezyWebhookSecret !== undefined && { lemonsqueezyWebhookSecret: opts.lemonsqueezyWebhookSecret as string }),
     log: log as NormalizedServerOptions['log'],
     allowedHosts: allowedHosts === true ? true : (allowedHosts as string[]).map((name) => name.toLowerCase()),
     ...(inspectionToken !== undefined && { inspectionToken: inspectionToken as string }),

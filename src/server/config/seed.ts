@@ -49,6 +49,10 @@ export interface SeedProgram {
   commission: CommissionRule
   /** The signing secret of this program's Stripe webhook endpoint (`whsec_…`). */
   stripe_webhook_secret?: string
+  /** The secret key of this program's Paddle notification destination (`pdl_ntfset_…`). */
+  paddle_webhook_secret?: string
+  /** The signing secret of this program's Lemon Squeezy webhook. */
+  lemonsqueezy_webhook_secret?: string
   /** The query parameter that carries the partner code in links. @default "aff" */
   param?: string
   /**
@@ -100,6 +104,8 @@ export interface Program {
   window_days: number
   commission: CommissionRule
   stripe_webhook_secret?: string
+  paddle_webhook_secret?: string
+  lemonsqueezy_webhook_secret?: string
   param: string
   lead_auth: 'browser' | 'server_required'
   partners: Partner[]
@@ -107,7 +113,7 @@ export interface Program {
 
 /** Partner codes as the browser tracker accepts them. */
 const CODE = /^[\w.~-]{1,64}$/
-const PROGRAM_FIELDS = ['id', 'name', 'api_key', 'allowed_origins', 'window_days', 'commission', 'stripe_webhook_secret', 'param', 'lead_auth', 'partners']
+const PROGRAM_FIELDS = ['id', 'name', 'api_key', 'allowed_origins', 'window_days', 'commission', 'stripe_webhook_secret', 'paddle_webhook_secret', 'lemonsqueezy_webhook_secret', 'param', 'lead_auth', 'partners']
 const PARTNER_FIELDS = ['code', 'name', 'active', 'coupon_codes']
 /** Coupon and promotion codes: Stripe's are letters and digits, others use - and _ too. */
 const COUPON = /^[\w.~-]{1,100}$/
@@ -162,8 +168,8 @@ export function validateSeed(seed: unknown, source = 'seed'): Program[] {
       }
     })
     if (typeof window_days != 'number' || !Number.isInteger(window_days) || window_days < 1) fail(`${at}.window_days must be a positive integer`)
-    if (stripe_webhook_secret != null && (typeof stripe_webhook_secret != 'string' || !stripe_webhook_secret)) {
-      fail(`${at}.stripe_webhook_secret must be a non-empty string`)
+    for (const field of ['stripe_webhook_secret', 'paddle_webhook_secret', 'lemonsqueezy_webhook_secret']) {
+      if (raw[field] != null && (typeof raw[field] != 'string' || !raw[field])) fail(`${at}.${field} must be a non-empty string`)
     }
     if (typeof param != 'string' || !CODE.test(param)) fail(`${at}.param must be a query parameter name such as "aff"`)
     if (lead_auth != 'browser' && lead_auth != 'server_required') fail(`${at}.lead_auth must be "browser" or "server_required"`)
@@ -196,6 +202,8 @@ export function validateSeed(seed: unknown, source = 'seed'): Program[] {
       window_days: window_days as number,
       commission: validateCommission(commission, `${at}.commission`, fail),
       ...(stripe_webhook_secret != null && { stripe_webhook_secret: stripe_webhook_secret as string }),
+      ...(raw.paddle_webhook_secret != null && { paddle_webhook_secret: raw.paddle_webhook_secret as string }),
+      ...(raw.lemonsqueezy_webhook_secret != null && { lemonsqueezy_webhook_secret: raw.lemonsqueezy_webhook_secret as string }),
       param: param as string,
       lead_auth: lead_auth as Program['lead_auth'],
       partners: checkedPartners,

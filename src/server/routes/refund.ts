@@ -2,7 +2,7 @@ import { isoTime } from '../config/clock'
 import { reversedCommissionCents } from './attribution-rules'
 import { optionalInteger, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from '../http/http'
-import type { Body, Refund, RefundStatus, Sale } from '../store/records'
+import type { Body, Refund, RefundStatus, Sale, PaymentSource } from '../store/records'
 import type { ReferenceStore } from '../store/store'
 
 /** A refund to record, from the refund API or a Stripe event. */
@@ -15,7 +15,7 @@ export interface RefundInput {
   /** The cents refunded now, or `"full"` for whatever is not refunded yet. */
   amount_cents: number | 'full'
   reason?: string
-  source: 'api' | 'stripe'
+  source: PaymentSource
   request: Body
 }
 

@@ -3,7 +3,7 @@ import { attribute, commissionCents } from './attribution-rules'
 import { DAY_MS, isoTime } from '../config/clock'
 import { optionalArray, optionalBoolean, optionalChoice, optionalObject, optionalString, requiredTransactionId } from './fields'
 import { badRequest, HttpError, requireApiKey, type Route } from '../http/http'
-import type { Body, Sale } from '../store/records'
+import type { Body, Sale, PaymentSource } from '../store/records'
 import type { Program } from '../config/seed'
 import type { ReferenceStore } from '../store/store'
 
@@ -20,7 +20,7 @@ export interface SaleInput {
   sale_type: 'payment' | 'subscription'
   is_recurring: boolean
   subscription_id?: string
-  source: 'api' | 'stripe'
+  source: PaymentSource
   stripe_ids?: string[]
   /** The sale cannot be traced because Stripe sent no affitor metadata: reason `no_metadata`. */
   no_metadata?: boolean
@@ -105,7 +105,8 @@ export function recordSale(store: ReferenceStore, program: Program, at: number, 
     // Without affitor metadata a renewal is traced only when a promo code won its first sale
     // (the subscription keeps the discount); otherwise it is `no_metadata`, as the hosted service answers.
     const firstOfSubscription = input.is_recurring && input.subscription_id ? indexes.firstSaleOfSubscription(program.id, input.subscription_id) : undefined
-    const followed = firstOfSubscription && firstOfSubscription.attributed && (!input.no_metadata || firstOfSubscription.attribution_source == 'coupon') ? firstOfSubscription : undefined
+    const followed =
+      firstOfSubscription && firstOfSubscription.attributed && (!input.no_metadata || input.source != 'stripe' || firstOfSubscription.attribution_source == 'coupon') ? firstOfSubscription : undefined
     const firstClick = followed && followed.click_id ? indexes.click(followed.click_id) : undefined
     // A promo code is the customer's own choice of partner: it wins over a cookie's click.
     const coupon = !followed && input.coupon_codes?.length ? couponOwner(program, input.coupon_codes) : undefined
@@ -190,4 +191,13 @@ export function saleAnswer(sale: Sale): Body {
     commission_id: null,
     ...coupon,
   }
+}
+
+/** A webhook's answer for the sale it recorded: shorter than the sale API's, with its transaction id. */
+export function saleOutcome(sale: Sale): Body {
+  const { id: sale_id, transaction_id, attributed, reason, partner_code, commission_cents } = sale
+  const coupon = sale.coupon_status ? { coupon_code: sale.coupon_code, coupon_status: sale.coupon_status } : {}
+  return attributed
+    ? { sale_id, transaction_id, attributed, partner_code, commission_cents, attribution_source: sale.attribution_source ?? 'click', ...coupon }
+    : { sale_id, transaction_id, attributed, reason, ...coupon }
 }

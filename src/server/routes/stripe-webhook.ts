@@ -2,9 +2,9 @@ import { isoTime } from '../config/clock'
 import { attachClick, recordCustomer } from './customers'
 import { isObject } from './fields'
 import { badRequest, HttpError, parseJsonObject, type Route } from '../http/http'
-import type { Body, Click, Sale, State } from '../store/records'
+import type { Body, Click, State } from '../store/records'
 import { recordRefund } from './refund'
-import { recordSale } from './sale'
+import { recordSale, saleOutcome } from './sale'
 import type { Program } from '../config/seed'
 import type { ReferenceStore } from '../store/store'
 import { SignatureError, verifyStripeSignature } from './stripe-signature'
@@ -143,14 +143,6 @@ function discountCodes(session: StripeObject): string[] {
   const breakdown = isObject(session.total_details) && isObject(session.total_details.breakdown) ? session.total_details.breakdown : {}
   if (Array.isArray(breakdown.discounts)) for (const entry of breakdown.discounts) if (isObject(entry)) add(entry.discount)
   return [...new Set([...codes, ...ids])].filter((code) => /^[\w.~-]{1,100}$/.test(code))
-}
-
-function saleOutcome(sale: Sale): Body {
-  const { id: sale_id, transaction_id, attributed, reason, partner_code, commission_cents } = sale
-  const coupon = sale.coupon_status ? { coupon_code: sale.coupon_code, coupon_status: sale.coupon_status } : {}
-  return attributed
-    ? { sale_id, transaction_id, attributed, partner_code, commission_cents, attribution_source: sale.attribution_source ?? 'click', ...coupon }
-    : { sale_id, transaction_id, attributed, reason, ...coupon }
 }
 
 function checkoutCompleted(x: EventContext, session: StripeObject): Body {

@@ -14,7 +14,7 @@ import type { Click, Commission, Customer, Lead, Refund, Sale, State } from './r
  */
 
 /** The state's arrays that are indexed. */
-export type Collection = 'clicks' | 'customers' | 'leads' | 'sales' | 'commissions' | 'refunds' | 'invoices' | 'stripe_events'
+export type Collection = 'clicks' | 'customers' | 'leads' | 'sales' | 'commissions' | 'refunds' | 'invoices' | 'stripe_events' | 'webhook_events'
 
 /** The keys one index files an item under: none, one or several. */
 type Keys<C extends Collection> = (item: State[C][number]) => readonly string[]
@@ -54,6 +54,7 @@ const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
   refunds: { sale: (refund) => [refund.sale_id] },
   invoices: { value: (invoiceId) => [invoiceId] },
   stripe_events: { value: (eventId) => [eventId] },
+  webhook_events: { value: (eventId) => [eventId] },
 }
 
 const COLLECTIONS = Object.keys(INDEXES) as Collection[]
@@ -116,6 +117,8 @@ export interface Indexes {
   hasInvoice(invoiceId: string): boolean
   /** Whether this Stripe event was handled already. */
   hasStripeEvent(eventId: string): boolean
+  /** Whether this Paddle or Lemon Squeezy delivery (`paddle:<event_id>`…) was handled already. */
+  hasWebhookEvent(key: string): boolean
 }
 
 /** What the store does to keep indexes right through updates and rollbacks. */
@@ -216,6 +219,7 @@ export function createIndexes(state: State): Indexes & IndexUpkeep {
     refund: (saleId, key) => first(items('refunds', 'sale', saleId), (refund) => refund.key == key),
     hasInvoice: (invoiceId) => items('invoices', 'value', invoiceId).length > 0,
     hasStripeEvent: (eventId) => items('stripe_events', 'value', eventId).length > 0,
+    hasWebhookEvent: (key) => items('webhook_events', 'value', key).length > 0,
 
     rekey(target, mutate) {
       for (const [collection, index, field] of LOCATORS) {

@@ -2,6 +2,9 @@
 /** Why a recorded sale earned no commission. */
 export type UnattributedReason = 'attribution_window_expired' | 'no_click' | 'no_metadata'
 
+/** Where a sale or refund was reported from: the API, or a payment provider's webhook. */
+export type PaymentSource = 'api' | 'stripe' | 'paddle' | 'lemonsqueezy'
+
 /** A JSON object as a request carried it. */
 export type Body = Record<string, unknown>
 
@@ -89,7 +92,7 @@ export interface Sale {
   sale_type: 'payment' | 'subscription'
   is_recurring: boolean
   subscription_id: string | null
-  source: 'api' | 'stripe'
+  source: PaymentSource
   /** Stripe ids that a `charge.refunded` event may name: session, payment intent, invoice. */
   stripe_ids: string[]
   refunded_cents: number
@@ -131,7 +134,7 @@ export interface Refund {
   /** The commission cents this refund reversed. */
   commission_reversed_cents: number
   reason: string | null
-  source: 'api' | 'stripe'
+  source: PaymentSource
   created_at: Time
   request: Body
 }
@@ -152,6 +155,8 @@ export interface State {
   invoices: string[]
   /** Stripe event ids already handled: Stripe delivers an event again until it gets a 2xx. */
   stripe_events: string[]
+  /** Paddle and Lemon Squeezy deliveries already handled, as `paddle:<event_id>` or `lemonsqueezy:<event>:<id>`. */
+  webhook_events: string[]
   /** The answers to click and lead requests that carried an `event_id`, by `<type>:<event_id>`. */
   answers: Record<string, Body>
   /**
@@ -180,6 +185,7 @@ export const emptyState = (): State => ({
   subscriptions: table(),
   invoices: [],
   stripe_events: [],
+  webhook_events: [],
   answers: table(),
   payment_invoices: table(),
 })
