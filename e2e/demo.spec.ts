@@ -152,4 +152,7 @@ test('a promo code typed at checkout pays its partner, over the cookie of anothe
   expect(sale).toMatchObject({ attributed: true, partner_code: 'P2', attribution_source: 'coupon', coupon_code: 'p2spring', click_id: null })
   await expect(log.nth(2)).toHaveText(`Sale of $49.00 (${sale.transaction_id}) attributed to partner P2 through their promo code p2spring, whatever the cookie says, commission $14.70.`)
   expect((await cookie(context, 'affitor_click_id'))!.value).toBeTruthy()
+  // The live page says what credited the partner.
+  await page.goto(`http://localhost:${demo.port}/__affitor/`)
+  await expect(page.locator('#chains')).toContainText('attributed to P2 by promo code p2spring')
 })

@@ -108,6 +108,9 @@ export interface ChainSale {
   source: Sale['source']
   attributed: boolean
   partner_code: string | null
+  /** What credited the partner: a promo code (`coupon_code`) or a click; `null` when not attributed. */
+  attribution_source: 'coupon' | 'click' | null
+  coupon_code: string | null
   reason: Sale['reason']
   click_age_days: number | null
   window_days: number
@@ -170,6 +173,8 @@ function drawChain({ id, clicks, leads, sales, refunds }: ChainRecords, commissi
         source: sale.source,
         attributed: sale.attributed,
         partner_code: sale.partner_code,
+        attribution_source: sale.attributed ? (sale.attribution_source ?? 'click') : null,
+        coupon_code: sale.coupon_code ?? null,
         reason: sale.reason,
         click_age_days: sale.click_age_days,
         window_days: sale.window_days,

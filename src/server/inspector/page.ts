@@ -146,7 +146,7 @@ const SCRIPT = `
   }
   function drawSale(sale) {
     var verdict = sale.attributed
-      ? h('span', 'badge ok', ['attributed to ' + sale.partner_code])
+      ? h('span', 'badge ok', ['attributed to ' + sale.partner_code + (sale.attribution_source == 'coupon' ? ' by promo code ' + sale.coupon_code : '')])
       : h('span', 'badge no', ['not attributed: ' + (REASONS[sale.reason] || sale.reason) +
           (sale.reason === 'attribution_window_expired' ? ' (click ' + sale.click_age_days + ' days old, past the ' + sale.window_days + '-day window)' : '')]);
     var refund = sale.refund_state === 'none' ? null : h('span', 'badge refund', [
