@@ -102,7 +102,7 @@ describe('the data file', () => {
 
   it('answers 503 with a clear message while the disk is full, records nothing, and records again once there is space', async () => {
     const file = dataFile()
-    const server = await startTestServer({ dataFile: file, durable: true })
+    const server = await startTestServer({ dataFile: file, durable: true, testClock: true })
     expect((await server.click('DEMO')).status).toBe(200)
     const write = fs.write
     let full = true
@@ -117,6 +117,12 @@ describe('the data file', () => {
     expect(refused.body).toEqual({ error: `The data file ${file} cannot grow: no space left on the device. Nothing was recorded; free some space and send it again.` })
     expect((await server.lead({ customer_key: 'user_1' })).status).toBe(503)
     expect((await server.events()).map((event: { partner_code: string }) => event.partner_code)).toEqual(['DEMO'])
+
+    // A reset that cannot be written is undone, and the test clock keeps its time.
+    await server.post('/__affitor/clock', { advance_days: 3 }).catch(() => undefined)
+    expect((await server.post('/__affitor/reset')).status).toBe(503)
+    expect((await server.get('/__affitor/clock')).body.offset_ms).toBe(3 * 86_400_000)
+    expect(await server.events()).toHaveLength(1)
 
     full = false
     // The same event, sent again, is recorded once: the refused attempt left no answer behind.

@@ -90,9 +90,11 @@ export const chainsRoute: Route = ({ url, store, clock }) => {
 }
 
 /** `POST /__affitor/reset`: forgets everything recorded and puts the clock back. */
-export const resetRoute: Route = (ctx) => {
+export const resetRoute: Route = async (ctx) => {
   sameSiteOnly(ctx)
   ctx.store.reset()
+  // The clock goes back only once the reset is in the data file: a failed write undoes the reset.
+  await ctx.store.written()
   ctx.clock.reset()
   return { status: 200, body: { success: true } }
 }

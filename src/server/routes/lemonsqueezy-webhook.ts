@@ -73,6 +73,8 @@ function paymentSuccess(x: DeliveryContext, invoice: Body, event: Body): Body {
   const attributes = attributesOf(invoice)
   if (attributes.billing_reason == 'initial') return ignored('first_payment_recorded_from_order')
   if (attributes.status != 'paid') return ignored('not_paid')
+  const subscriptionId = attributes.subscription_id
+  if ((typeof subscriptionId != 'string' || !subscriptionId) && typeof subscriptionId != 'number') return ignored('no_subscription')
   const ids = customOf(event)
   const program = x.program(ids.program_id)
   if (typeof program == 'string') return ignored(program)
@@ -89,7 +91,7 @@ function paymentSuccess(x: DeliveryContext, invoice: Body, event: Body): Body {
       click_id: ids.click_id,
       sale_type: 'subscription',
       is_recurring: true,
-      subscription_id: String(attributes.subscription_id),
+      subscription_id: String(subscriptionId),
       source: 'lemonsqueezy',
       request: x.request,
     }),

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { asTables, emptyState, table, type State } from './records'
+import { asTables, emptyState, table, TABLE_FIELDS, type State } from './records'
 
 /*
  * The data file is an append-only log: a header line, then one JSON line per change, in the
@@ -86,7 +86,15 @@ const SNAPSHOT_CHUNK = 500
 export function openEventLog(path: string, options: EventLogOptions = {}): EventLog {
   const durable = !!options.durable
   const floor = options.compactAfterBytes ?? 8 * 1024 * 1024
-  const say = options.log || ((line: string) => console.error(line))
+  const tell = options.log || ((line: string) => console.error(line))
+  // A message that cannot be logged stops nothing: the writes go on.
+  const say = (line: string) => {
+    try {
+      tell(line)
+    } catch {
+      // The log callback failed.
+    }
+  }
   const releaseLock = takeLock(path)
   let fd: number
   let state: State
@@ -144,14 +152,14 @@ export function openEventLog(path: string, options: EventLogOptions = {}): Event
           // Replay cuts a partial last line off anyway.
         }
         const failure = new LogWriteError(path, error as NodeJS.ErrnoException)
+        for (const queued of undone) queued.fail(failure)
         if (!failing) say(`[affitor reference server] ${failure.message}`)
         failing = true
-        for (const queued of undone) queued.fail(failure)
         continue
       }
+      for (const queued of group) queued.done()
       if (failing) say(`[affitor reference server] writing the data file ${path} again`)
       failing = false
-      for (const queued of group) queued.done()
       if (!queue.length && size >= Math.max(floor, 2 * compactedSize) && lastSnapshot) compact(lastSnapshot())
     }
   }
@@ -161,16 +169,21 @@ export function openEventLog(path: string, options: EventLogOptions = {}): Event
     const temporary = `${path}.${process.pid}.compact`
     let out: number | undefined
     try {
-      out = fs.openSync(temporary, 'w')
+      // Written and kept open: once renamed over the log it is the log, with no second open to fail.
+      out = fs.openSync(temporary, 'w+')
       let written = 0
       for (const line of snapshotLines(current)) written += fs.writeSync(out, line)
       fs.fsyncSync(out)
-      fs.closeSync(out)
-      out = undefined
       fs.renameSync(temporary, path)
-      fs.closeSync(fd)
-      fd = fs.openSync(path, 'r+')
+      const old = fd
+      fd = out
+      out = undefined
       size = compactedSize = written
+      try {
+        fs.closeSync(old)
+      } catch {
+        // Closed already: nothing to release.
+      }
     } catch (error) {
       if (out !== undefined) fs.closeSync(out)
       try {
@@ -187,6 +200,11 @@ export function openEventLog(path: string, options: EventLogOptions = {}): Event
   return {
     state,
     append(entry, undo, snapshot) {
+      if (closed) {
+        // Its file descriptor may be another file's by now: the change is undone, not written anywhere.
+        undo()
+        return Promise.reject(new LogWriteError(path, Object.assign(new Error('the data file is closed'), { code: 'ECLOSED' })))
+      }
       lastSnapshot = snapshot
       return new Promise<void>((done, fail) => {
         queue.push({ line: JSON.stringify(entry) + '\n', undo, done, fail })
@@ -194,9 +212,9 @@ export function openEventLog(path: string, options: EventLogOptions = {}): Event
       })
     },
     async close() {
-      while (writing) await writing
       if (closed) return
       closed = true
+      while (writing) await writing
       fs.closeSync(fd)
       releaseLock()
     },
@@ -227,18 +245,29 @@ export function* snapshotLines(state: State): Generator<string> {
 /** Applies one logged change to `state` (replay); returns the state to go on with. */
 export function applyEntry(state: State, entry: LogEntry): State {
   if (entry.reset) state = emptyState()
+  // Only the state's own fields: a file naming `__proto__` or `constructor` is damaged, not obeyed.
+  const own = (field: string) => Object.prototype.hasOwnProperty.call(state, field)
   if (entry.add) {
     for (const field of Object.keys(entry.add) as (keyof State)[]) {
-      const target = state[field]
-      if (!Array.isArray(target)) throw new Error(`"add" names ${field}, which is not a list`)
-      for (const item of entry.add[field]!) (target as unknown[]).push(item)
+      const target = own(field) ? state[field] : undefined
+      const items = entry.add[field]
+      if (!Array.isArray(target) || !Array.isArray(items)) throw new Error(`"add" names ${field}, which is not a list`)
+      for (const item of items) (target as unknown[]).push(item)
     }
   }
   for (const [field, position, patch] of entry.set || []) {
-    const container = state[field] as unknown
-    const target = position === null ? container : Array.isArray(container) ? container[position] : undefined
-    if (!target || typeof target != 'object') throw new Error(`"set" names ${field}[${position}], which is not stored`)
-    Object.assign(target, patch)
+    const container = own(field) ? (state[field] as unknown) : undefined
+    const target =
+      position === null
+        ? TABLE_FIELDS.includes(field)
+          ? container
+          : undefined
+        : Array.isArray(container) && Number.isInteger(position) && position >= 0
+          ? container[position]
+          : undefined
+    if (!target || typeof target != 'object' || !patch || typeof patch != 'object') throw new Error(`"set" names ${field}[${position}], which is not stored`)
+    // A table has no prototype to reach; on a record, `__proto__` would be its prototype, not a field.
+    for (const key of Object.keys(patch)) if (position === null || key != '__proto__') (target as Record<string, unknown>)[key] = patch[key]
   }
   if (typeof entry.seq == 'number') state.seq = entry.seq
   return state
@@ -261,6 +290,8 @@ function replay(path: string): { fd: number; state: State; size: number } {
     let lineNumber = 0
     for (const { text, end, complete } of lines(fd)) {
       lineNumber++
+      // A header cut short as the file was created: nothing was ever written after it.
+      if (lineNumber == 1 && !complete && (JSON.stringify({ format: FORMAT }) + '\n').startsWith(text)) break
       if (lineNumber == 1 && !text.startsWith('{"format":"' + FORMAT)) {
         fs.closeSync(fd)
         return migrate(path)
@@ -277,7 +308,8 @@ function replay(path: string): { fd: number; state: State; size: number } {
     }
     // A line cut short by a crash was never answered: it goes.
     if (good < fs.fstatSync(fd).size) fs.ftruncateSync(fd, good)
-    if (lineNumber == 0) {
+    // Nothing whole in the file, not even its header (cut short as it was created): it starts again.
+    if (good == 0) {
       const header = Buffer.from(JSON.stringify({ format: FORMAT }) + '\n')
       fs.writeSync(fd, header, 0, header.length, 0)
       good = header.length
@@ -342,33 +374,41 @@ function* lines(fd: number): Generator<{ text: string; end: number; complete: bo
   if (carried) yield { text: Buffer.concat(carry).toString('utf8'), end: position, complete: false }
 }
 
+/** The locks this process holds: a lock naming this process's pid but not held here is a former process's (a container restarts as the same pid). */
+const heldHere = new Set<string>()
+
 /**
  * Takes `<path>.lock` for this process, or throws naming the process that holds it. A lock left
- * by a process that is gone (killed, crashed) is taken over. Returns the function releasing it.
+ * by a process that is gone (killed, crashed) is taken over: replaced whole (written beside it,
+ * renamed over it), then read back, so that of two servers taking it over at once one wins.
+ * Returns the function releasing it.
  */
 function takeLock(path: string): () => void {
   const lock = `${path}.lock`
-  for (let attempt = 0; ; attempt++) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
-      break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code != 'EEXIST' || attempt > 0) {
-        throw new Error(`Cannot lock the data file ${path} (${lock}): ${(error as Error).message}`)
-      }
-      const holder = Number(String(fs.readFileSync(lock, 'utf8')).trim())
-      if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
-        throw new Error(
-          `The data file ${path} is in use by another reference server (process ${holder}${holder == process.pid ? ', this one' : ''}): stop it, or give this server another data file (if no server runs, remove ${lock})`,
-        )
-      }
-      fs.unlinkSync(lock)
-    }
+  const inUse = (holder: string) =>
+    new Error(`The data file ${path} is in use by another reference server (${holder}): stop it, or give this server another data file (if no server runs, remove ${lock})`)
+  try {
+    fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code != 'EEXIST') throw new Error(`Cannot lock the data file ${path} (${lock}): ${(error as Error).message}`)
+    const text = String(fs.readFileSync(lock, 'utf8')).trim()
+    const holder = Number(text)
+    // Empty: another server is writing its pid into it this very moment, unless that was long ago.
+    if (!text && Date.now() - fs.statSync(lock).mtimeMs < 10_000) throw inUse('being taken')
+    const ours = holder == process.pid
+    if (Number.isInteger(holder) && holder > 0 && (ours ? heldHere.has(lock) : alive(holder))) throw inUse(`process ${holder}${ours ? ', this one' : ''}`)
+    const temporary = `${lock}.${process.pid}.${Date.now()}`
+    fs.writeFileSync(temporary, String(process.pid))
+    fs.renameSync(temporary, lock)
+    const now = String(fs.readFileSync(lock, 'utf8')).trim()
+    if (now != String(process.pid)) throw inUse(`process ${now}`)
   }
+  heldHere.add(lock)
   let released = false
   return () => {
     if (released) return
     released = true
+    heldHere.delete(lock)
     try {
       fs.unlinkSync(lock)
     } catch {

@@ -51,6 +51,14 @@ describe('the Lemon Squeezy webhook', () => {
     ])
   })
 
+  it('ignores a subscription payment that names no subscription', async () => {
+    const server = await startTestServer({ seed: SEED })
+    const lone = invoice(80, 0)
+    delete (lone.attributes as Record<string, unknown>).subscription_id
+    expect((await send(server, 'subscription_payment_success', lone, { affitor_customer_key: 'user_1' })).body).toMatchObject({ ignored: true, reason: 'no_subscription' })
+    expect(await server.events('sale')).toEqual([])
+  })
+
   it('counts a redelivery once', async () => {
     const server = await startTestServer({ seed: SEED })
     await send(server, 'order_created', order(1), { affitor_customer_key: 'user_1' })

@@ -191,6 +191,76 @@ describe('the event log', () => {
     expect(JSON.parse(JSON.stringify(open(path).state))).toEqual(state)
   })
 
+  it('refuses a file whose changes name what the state does not own, and pollutes nothing', () => {
+    const path = file()
+    const header = JSON.stringify({ format: FORMAT })
+    for (const change of ['{"set":[["__proto__",null,{"polluted":"yes"}]]}', '{"set":[["clicks",null,{"length":0}]]}', '{"add":{"constructor":[1]}}', '{"set":[["clicks",-1,{"id":"x"}]]}']) {
+      writeFileSync(path, `${header}\n{"seq":1,"add":{"clicks":[${JSON.stringify(click('clk_1'))}]}}\n${change}\n`)
+      expect(() => open(path), change).toThrow(`The data file ${path} is damaged at line 3`)
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    // A record's patch cannot reach its prototype either.
+    writeFileSync(path, `${header}\n{"seq":1,"add":{"clicks":[${JSON.stringify(click('clk_1'))}]}}\n{"set":[["clicks",0,{"__proto__":{"polluted":"yes"},"partner_code":"P2"}]]}\n`)
+    const store = open(path)
+    expect(store.state.clicks[0].partner_code).toBe('P2')
+    expect(Object.getPrototypeOf(store.state.clicks[0])).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('starts again from a header cut short or left without its newline', async () => {
+    for (const start of [JSON.stringify({ format: FORMAT }), '{"format":"affitor-re']) {
+      const path = file()
+      writeFileSync(path, start)
+      const store = open(path)
+      clickAndAttach(store, 'clk_1')
+      await store.close()
+      expect(lines(path)[0]).toBe(JSON.stringify({ format: FORMAT }))
+      expect(open(path).state.clicks.map((c) => c.id)).toEqual(['clk_1'])
+    }
+  })
+
+  it('writes nothing once closed: a later change is undone and refused', async () => {
+    const path = file()
+    const store = open(path)
+    clickAndAttach(store, 'clk_1')
+    await store.close()
+    const before = readFileSync(path, 'utf8')
+    clickAndAttach(store, 'clk_2')
+    await expect(store.written()).rejects.toBeInstanceOf(LogWriteError)
+    expect(store.state.clicks.map((c) => c.id)).toEqual(['clk_1'])
+    expect(readFileSync(path, 'utf8')).toBe(before)
+  })
+
+  it('takes over a lock with this process\'s own pid that this process does not hold (a container restarted as the same pid)', async () => {
+    const path = file()
+    writeFileSync(path + '.lock', String(process.pid))
+    const store = open(path)
+    expect(store.state.clicks).toEqual([])
+    expect(() => open(path)).toThrow('(process ' + process.pid + ', this one)')
+  })
+
+  it('goes on when the log callback itself throws', async () => {
+    const path = file()
+    const store = open(path, {
+      log: () => {
+        throw new Error('no log')
+      },
+    })
+    const write = fs.write
+    let full = true
+    vi.spyOn(fs, 'write').mockImplementation(((...args: Parameters<typeof fs.write>) => {
+      const done = args.at(-1) as (error: NodeJS.ErrnoException | null, written: number) => void
+      if (full) return void setImmediate(() => done(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), 0))
+      return (write as (...args: unknown[]) => void)(...args)
+    }) as typeof fs.write)
+    clickAndAttach(store, 'clk_1')
+    await expect(store.written()).rejects.toBeInstanceOf(LogWriteError)
+    full = false
+    clickAndAttach(store, 'clk_2')
+    await store.written()
+    expect(store.state.clicks.map((c) => c.id)).toEqual(['clk_2'])
+  })
+
   it('logs a reset, so a restart starts from nothing', async () => {
     const path = file()
     const log = openEventLog(path)
