@@ -225,10 +225,17 @@ describe('the event log', () => {
     clickAndAttach(store, 'clk_1')
     await store.close()
     const before = readFileSync(path, 'utf8')
-    clickAndAttach(store, 'clk_2')
-    await expect(store.written()).rejects.toBeInstanceOf(LogWriteError)
+    // The closed descriptor's number goes to the next file opened.
+    const other = fs.openSync(path + '.other', 'w+')
+    try {
+      clickAndAttach(store, 'clk_2')
+      await expect(store.written()).rejects.toBeInstanceOf(LogWriteError)
+    } finally {
+      fs.closeSync(other)
+    }
     expect(store.state.clicks.map((c) => c.id)).toEqual(['clk_1'])
     expect(readFileSync(path, 'utf8')).toBe(before)
+    expect(readFileSync(path + '.other', 'utf8')).toBe('')
   })
 
   it('takes over a lock with this process\'s own pid that this process does not hold (a container restarted as the same pid)', async () => {
