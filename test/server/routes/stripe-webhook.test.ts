@@ -1,4 +1,6 @@
 // @vitest-environment node
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import Stripe from 'stripe'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Seed } from '../../../src/server'
@@ -480,6 +482,11 @@ describe('refunds in current Stripe API versions (invoice_payment.paid, then cha
   // @ts-expect-error A current Charge has no `invoice`: the refund cannot name the invoice it paid.
   const noInvoice: Stripe.Charge['invoice'] = undefined
   expect(noInvoice).toBeUndefined()
+
+  it('are tested in the API version the docs name: the stripe package\'s', () => {
+    const docs = readFileSync(join(__dirname, '../../../docs/stripe.md'), 'utf8')
+    expect(docs).toContain(`Stripe API version \`${(Stripe as unknown as { API_VERSION: string }).API_VERSION}\``)
+  })
 
   it('reverses a renewal\'s commission, whichever of invoice.paid and invoice_payment.paid comes first', async () => {
     const server = await startTestServer()
