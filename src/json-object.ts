@@ -20,20 +20,27 @@ export function parseJsonObject(text: string): { value: Record<string, unknown> 
     return { refusal: 'Invalid JSON body' }
   }
   if (typeof parsed != 'object' || !parsed || Array.isArray(parsed)) return { refusal: 'Request body must be a JSON object' }
-  if (nestingDepth(parsed) > MAX_JSON_DEPTH) return { refusal: `Request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)` }
+  // Counted on the text, which JSON.parse has just found valid: no walk of what it built.
+  if (textDepth(text) > MAX_JSON_DEPTH) return { refusal: `Request body is nested too deeply (at most ${MAX_JSON_DEPTH} levels)` }
   return { value: parsed as Record<string, unknown> }
 }
 
-/** How many objects and arrays deep `value` goes, counted without recursion. */
-export function nestingDepth(value: unknown): number {
+/** How many objects and arrays deep valid JSON `text` goes: its brackets outside strings. */
+export function textDepth(text: string): number {
+  let depth = 0
   let deepest = 0
-  const stack: Array<[unknown, number]> = [[value, 1]]
-  while (stack.length) {
-    const [item, depth] = stack.pop()!
-    if (typeof item != 'object' || !item) continue
-    deepest = Math.max(deepest, depth)
-    if (depth > MAX_JSON_DEPTH) break
-    for (const child of Object.values(item)) stack.push([child, depth + 1])
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code == 34) {
+      // A string: to its closing quote, past escaped characters.
+      for (i++; i < text.length; i++) {
+        const inner = text.charCodeAt(i)
+        if (inner == 92) i++
+        else if (inner == 34) break
+      }
+    } else if (code == 123 || code == 91) {
+      if (++depth > deepest) deepest = depth
+    } else if (code == 125 || code == 93) depth--
   }
   return deepest
 }

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import type { IncomingMessage } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { nestingDepth } from '../../../src/json-object'
+import { textDepth } from '../../../src/json-object'
 import { bearerToken } from '../../../src/server/http/http'
 import { AUTH, closeServers, startTestServer } from '../helpers/server'
 
@@ -34,8 +34,11 @@ describe('request bodies', () => {
     expect(await server.events()).toEqual([])
     expect((await server.click('P1')).status).toBe(200)
     expect(await server.events('click')).toHaveLength(1)
-    expect(nestingDepth({ a: [{ b: 1 }] })).toBe(3)
-    expect(nestingDepth('flat')).toBe(0)
+    expect(textDepth(JSON.stringify({ a: [{ b: 1 }] }))).toBe(3)
+    expect(textDepth('"flat"')).toBe(0)
+    // Brackets inside strings, escaped quotes included, are text.
+    expect(textDepth(JSON.stringify({ a: '[[[{{{', b: 'say \\"[[" ok', c: [1] }))).toBe(2)
+    expect((await server.post('/api/v1/track/click', JSON.stringify({ affiliate_url: 'https://shop.example/?aff=P1', page_title: '['.repeat(100) + '"\\' }))).status).toBe(200)
   })
 
   it('accepts JSON sent as text/plain, as sendBeacon sends it', async () => {
