@@ -232,25 +232,11 @@ export interface ChainPage {
   next_cursor: string | null
 }
 
-/**
- * The `limit` most recently active chains whose latest event came before position `before`
- * (all positions when `undefined`), in the order {@link buildChains} gives. It walks the events
- * back from `before` and draws each chain it meets from the indexes, so a page costs what its
- * chains hold, not what is stored.
- */
-export function recentChains(state: Readonly<State>, indexes: Indexes, { before = Infinity, limit }: { before?: number; limit: number }): ChainPage {
-  const kinds = EVENT_TYPES.map((kind) => {
-    const records = state[ARRAYS[kind]] as readonly (Click | Lead | Sale | Refund)[]
-    return { kind, records, at: firstAfter(records, before - 1) - 1 }
-  })
-  const seen = new Set<string>()
-  const chains: Chain[] = []
+/** Finds the chain of an event through the indexes: a visitor id (its chain is drawn from it), or the records of a chain no click reached. */
+function chainFinder(indexes: Indexes) {
   const ofCustomer = (customerId: string): ChainRecords | string => {
     const customer = indexes.customer(customerId)
     if (customer && customer.visitor_id) return customer.visitor_id
-    return customerRecords(customerId)
-  }
-  const customerRecords = (customerId: string): ChainRecords => {
     const sales = indexes.salesOfCustomer(customerId).filter((sale) => !sale.visitor_id)
     return { id: customerId, clicks: [], leads: indexes.leadsOfCustomer(customerId), sales, refunds: sales.flatMap((sale) => indexes.refundsOfSale(sale.id)) }
   }
@@ -270,6 +256,33 @@ export function recentChains(state: Readonly<State>, indexes: Indexes, { before 
     if (sale.customer_id && indexes.customer(sale.customer_id)) return ofCustomer(sale.customer_id)
     return { id: sale.id, clicks: [], leads: [], sales: [sale], refunds: indexes.refundsOfSale(sale.id) }
   }
+  return {
+    ofClick: (click: Click): ChainRecords | string => click.visitor_id,
+    ofLead: (lead: Lead) => ofCustomer(lead.customer_id),
+    ofSale,
+    ofRefund: (refund: Refund) => {
+      const sale = indexes.sale(refund.sale_id)
+      return sale ? ofSale(sale) : undefined
+    },
+    idOf: (found: ChainRecords | string) => (typeof found == 'string' ? found : found.id),
+    draw: (found: ChainRecords | string) => drawChain(typeof found == 'string' ? visitorRecords(found) : found, indexes.commission),
+  }
+}
+
+/**
+ * The `limit` most recently active chains whose latest event came before position `before`
+ * (all positions when `undefined`), in the order {@link buildChains} gives. It walks the events
+ * back from `before` and draws each chain it meets from the indexes, so a page costs what its
+ * chains hold, not what is stored.
+ */
+export function recentChains(state: Readonly<State>, indexes: Indexes, { before = Infinity, limit }: { before?: number; limit: number }): ChainPage {
+  const kinds = EVENT_TYPES.map((kind) => {
+    const records = state[ARRAYS[kind]] as readonly (Click | Lead | Sale | Refund)[]
+    return { kind, records, at: firstAfter(records, before - 1) - 1 }
+  })
+  const seen = new Set<string>()
+  const chains: Chain[] = []
+  const find = chainFinder(indexes)
   let walked = 0
   for (;;) {
     let next: (typeof kinds)[number] | undefined
@@ -277,18 +290,13 @@ export function recentChains(state: Readonly<State>, indexes: Indexes, { before 
     if (!next) return { chains, next_cursor: null }
     const record = next.records[next.at--]
     walked = record.seq
-    let found: ChainRecords | string | undefined
-    if (next.kind == 'click') found = (record as Click).visitor_id
-    else if (next.kind == 'lead') found = ofCustomer((record as Lead).customer_id)
-    else {
-      const sale = next.kind == 'sale' ? (record as Sale) : indexes.sale((record as Refund).sale_id)
-      if (sale) found = ofSale(sale)
-    }
+    const found =
+      next.kind == 'click' ? find.ofClick(record as Click) : next.kind == 'lead' ? find.ofLead(record as Lead) : next.kind == 'sale' ? find.ofSale(record as Sale) : find.ofRefund(record as Refund)
     if (found === undefined) continue
-    const id = typeof found == 'string' ? found : found.id
+    const id = find.idOf(found)
     if (seen.has(id)) continue
     seen.add(id)
-    const drawn = drawChain(typeof found == 'string' ? visitorRecords(found) : found, indexes.commission)
+    const drawn = find.draw(found)
     // Its latest event is past `before`: it was on an earlier page.
     if (drawn.seq >= before) continue
     chains.push(drawn)
@@ -296,6 +304,32 @@ export function recentChains(state: Readonly<State>, indexes: Indexes, { before 
   }
   const more = kinds.some((kind) => kind.at >= 0)
   return { chains, next_cursor: more ? String(walked) : null }
+}
+
+/**
+ * The chains `filter` keeps, most recently active first, as `filterChains(buildChains(state))`
+ * gives them, found through the indexes from the partner's clicks, leads and sales (or the
+ * customer's leads and sales): they cost what that partner's or customer's chains hold, not
+ * what is stored.
+ */
+export function filteredChains(indexes: Indexes, filter: ChainFilter): Chain[] {
+  const find = chainFinder(indexes)
+  const found = new Map<string, ChainRecords | string>()
+  const add = (chain: ChainRecords | string | undefined) => {
+    if (chain === undefined) return
+    const id = find.idOf(chain)
+    if (!found.has(id)) found.set(id, chain)
+  }
+  if (filter.partner !== undefined) {
+    const { clicks, leads, sales } = indexes.ofPartner(filter.partner)
+    for (const click of clicks) add(find.ofClick(click))
+    for (const lead of leads) add(find.ofLead(lead))
+    for (const sale of sales) add(find.ofSale(sale))
+  } else if (filter.customer !== undefined) {
+    for (const customer of indexes.customersWithKey(filter.customer)) for (const lead of indexes.leadsOfCustomer(customer.id)) add(find.ofLead(lead))
+    for (const sale of indexes.salesWithCustomerKey(filter.customer)) add(find.ofSale(sale))
+  }
+  return filterChains([...found.values()].map(find.draw).sort(byRecency), filter)
 }
 
 /** What the live page's filter keeps: the chains of one partner, of one customer, or both. */

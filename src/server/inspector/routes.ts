@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { DAY_MS } from '../config/clock'
 import { badRequest, HttpError, type Context, type Route } from '../http/http'
 import type { ReferenceStore } from '../store/store'
-import { buildChains, chainFilter, EVENT_TYPES, filterChains, listEvents, partnerTotals, recentChains, type ChainPage, type EventType, type PartnerTotals } from './inspection'
+import { chainFilter, EVENT_TYPES, filteredChains, listEvents, partnerTotals, recentChains, type ChainPage, type EventType, type PartnerTotals } from './inspection'
 import { runningTotals, type RunningTotals } from './running-totals'
 import { inspectorPage, inspectorPolicy } from './page'
 
@@ -55,8 +55,8 @@ const runningTotalsOf = new WeakMap<ReferenceStore, RunningTotals>()
  * page draws, with the server time: a page of the chains the filter keeps (all without one), most
  * recently active first, the totals per partner over all of them, the store's `version`, and
  * `next_cursor`. With `since` equal to the current `version` (and no cursor), nothing changed:
- * `{ unchanged: true }` and the time alone. Without a filter a page costs what it holds; a filter
- * reads everything recorded.
+ * `{ unchanged: true }` and the time alone. Without a filter a page costs what it holds; with one,
+ * what the partner's or customer's chains hold.
  */
 export const chainsRoute: Route = ({ url, store, clock }) => {
   const filter = chainFilter(url.searchParams)
@@ -71,7 +71,7 @@ export const chainsRoute: Route = ({ url, store, clock }) => {
     totals = running.totals()
     chains = recentChains(store.state, store.indexes, { before: cursor, limit })
   } else {
-    const kept = filterChains(buildChains(store.state), filter)
+    const kept = filteredChains(store.indexes, filter)
     totals = partnerTotals(kept, filter)
     const from = cursor === undefined ? 0 : kept.findIndex((chain) => chain.seq < cursor)
     const shown = from < 0 ? [] : kept.slice(from, from + limit)

@@ -1,3 +1,4 @@
+import { intern } from './interned'
 import type { Click, Commission, Customer, Lead, Refund, Sale, State } from './records'
 
 /*
@@ -19,6 +20,9 @@ export type Collection = 'clicks' | 'customers' | 'leads' | 'sales' | 'commissio
 /** The keys one index files an item under: none, one or several. */
 type Keys<C extends Collection> = (item: State[C][number]) => readonly string[]
 
+/** A partner code as the indexes file it: lower case, as codes match, one shared copy per code. */
+const partnerKey = (code: string) => intern(code.toLowerCase())
+
 /** A request's `session_id`, as the click and lead routes accepted it (a string, when sent). */
 const sessionOf = (request: Record<string, unknown>): string[] => (typeof request.session_id == 'string' && request.session_id ? [request.session_id] : [])
 
@@ -30,6 +34,7 @@ const sessionOf = (request: Record<string, unknown>): string[] => (typeof reques
 const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
   clicks: {
     id: (click) => [click.id],
+    partner: (click) => [partnerKey(click.partner_code)],
     session: (click) => sessionOf(click.request),
     visitor: (click) => [click.visitor_id],
   },
@@ -40,6 +45,7 @@ const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
   },
   leads: {
     customer: (lead) => [lead.customer_id],
+    partner: (lead) => (lead.partner_code ? [partnerKey(lead.partner_code)] : []),
     session: (lead) => sessionOf(lead.request),
   },
   sales: {
@@ -49,6 +55,8 @@ const INDEXES: { [C in Collection]: Record<string, Keys<C>> } = {
     stripe: (sale) => sale.stripe_ids,
     visitor: (sale) => (sale.visitor_id ? [sale.visitor_id] : []),
     customer: (sale) => (sale.customer_id ? [sale.customer_id] : []),
+    customerKey: (sale) => (sale.customer_key ? [sale.customer_key] : []),
+    partner: (sale) => (sale.partner_code ? [partnerKey(sale.partner_code)] : []),
   },
   commissions: { id: (commission) => [commission.id] },
   refunds: { sale: (refund) => [refund.sale_id] },
@@ -89,6 +97,12 @@ export interface Indexes {
   keylessCustomer(programId: string, visitorId: string): Customer | undefined
   /** The customers tied to this visitor, with a key or without, oldest first. */
   customersOfVisitor(visitorId: string): Customer[]
+  /** The customers of any program with this `customer_key`, oldest first. */
+  customersWithKey(customerKey: string): Customer[]
+  /** The clicks, leads and sales (credited) of a partner code, in any case, oldest first. */
+  ofPartner(code: string): { clicks: Click[]; leads: Lead[]; sales: Sale[] }
+  /** The sales reported with this `customer_key`, known customer or not, oldest first. */
+  salesWithCustomerKey(customerKey: string): Sale[]
   /** A customer's leads, oldest first. */
   leadsOfCustomer(customerId: string): Lead[]
   /** The leads reported with this `session_id`, oldest first. */
@@ -197,6 +211,12 @@ export function createIndexes(state: State): Indexes & IndexUpkeep {
     // A customer without a key is known by its visitor alone.
     keylessCustomer: (programId, visitorId) => first(items('customers', 'visitor', visitorId), (customer) => !customer.customer_key && ofProgram(programId)(customer)),
     customersOfVisitor: (visitorId) => items('customers', 'visitor', visitorId),
+    customersWithKey: (customerKey) => items('customers', 'key', customerKey),
+    ofPartner(code) {
+      const key = code.toLowerCase()
+      return { clicks: items('clicks', 'partner', key), leads: items('leads', 'partner', key), sales: items('sales', 'partner', key) }
+    },
+    salesWithCustomerKey: (customerKey) => items('sales', 'customerKey', customerKey),
     leadsOfCustomer: (customerId) => items('leads', 'customer', customerId),
     leadsOfSession: (sessionId) => items('leads', 'session', sessionId),
     sale: (id) => items('sales', 'id', id)[0],
