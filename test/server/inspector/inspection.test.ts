@@ -3,7 +3,7 @@ import Stripe from 'stripe'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEMO_SEED } from '../../../src/server/config/demo-seed'
 import { validateSeed } from '../../../src/server/config/seed'
-import { buildChains, filterChains, filteredChains, listEvents, partnerTotals, recentChains, type Chain, type PartnerTotals } from '../../../src/server/inspector/inspection'
+import { buildChains, filterChains, filteredChains, listEvents, partnerTotals, recentChains, type Chain, type ChainFilter, type PartnerTotals } from '../../../src/server/inspector/inspection'
 import { runningTotals } from '../../../src/server/inspector/running-totals'
 import { createStore } from '../../../src/server/store/store'
 import { AUTH, closeServers, DAY, startTestServer, testClock, type TestServer } from '../helpers/server'
@@ -309,8 +309,9 @@ describe('pages of the inspection routes', () => {
     expect(body.totals.map((row: PartnerTotals) => row.partner_code)).toEqual(['DEMO', 'P1', 'P2', 'P3', null])
     // A filtered page is a page of the filtered chains, found through the indexes as the full count finds them.
     expect((await pages(server, '/__affitor/chains?partner=DEMO', 'chains')).all).toEqual(everything.filter((chain) => chain.clicks.some((click) => click.partner_code == 'DEMO')))
-    for (const filter of [{ partner: 'p2' }, { partner: 'P3' }, { customer: 'ada' }, { customer: 'nobody' }, { customer: 'carol' }, { partner: 'P1', customer: 'ada' }, { partner: 'nope' }]) {
-      const query = new URLSearchParams(filter).toString()
+    const filters: ChainFilter[] = [{ partner: 'p2' }, { partner: 'P3' }, { customer: 'ada' }, { customer: 'nobody' }, { customer: 'carol' }, { partner: 'P1', customer: 'ada' }, { partner: 'nope' }]
+    for (const filter of filters) {
+      const query = new URLSearchParams(filter as Record<string, string>).toString()
       const expected = filterChains(buildChains(server.store.state), filter)
       expect((await pages(server, `/__affitor/chains?${query}`, 'chains')).all, query).toEqual(expected)
       expect((await server.get(`/__affitor/chains?${query}`)).body.totals, query).toEqual(partnerTotals(expected, filter))
