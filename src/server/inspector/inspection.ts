@@ -398,19 +398,7 @@ export interface PartnerTotals {
  * only the leads and sales of that `customer_key` (a chain may hold others of the same visitor).
  */
 export function partnerTotals(chains: readonly Chain[], filter: ChainFilter = {}): PartnerTotals[] {
-  const rows = new Map<string | null, PartnerTotals>()
-  const row = (code: string | null): PartnerTotals => {
-    let found = rows.get(code)
-    if (!found) {
-      const amounts = () => Object.create(null) as Amounts
-      found = { partner_code: code, clicks: 0, leads: 0, sales: 0, refunded_sales: 0, revenue_cents: amounts(), refunded_cents: amounts(), commission_cents: amounts(), commission_reversed_cents: amounts() }
-      rows.set(code, found)
-    }
-    return found
-  }
-  const add = (amounts: Amounts, currency: string, cents: number) => {
-    amounts[currency] = (amounts[currency] || 0) + cents
-  }
+  const { rows, row } = totalsTable()
   const { partner, customer } = filter
   const counted = (entry: { customer_key: string | null }) => customer === undefined || entry.customer_key === customer
   for (const chain of chains) {
@@ -429,7 +417,29 @@ export function partnerTotals(chains: readonly Chain[], filter: ChainFilter = {}
       }
     }
   }
-  return [...rows.values()]
-    .filter((totals) => partner === undefined || samePartner(totals.partner_code, partner))
-    .sort((a, b) => (a.partner_code === null ? 1 : b.partner_code === null ? -1 : a.partner_code < b.partner_code ? -1 : a.partner_code > b.partner_code ? 1 : 0))
+  return sortedTotals([...rows.values()].filter((totals) => partner === undefined || samePartner(totals.partner_code, partner)))
 }
+
+/** Rows of totals by partner code, each made empty the first time it is asked for. */
+export function totalsTable() {
+  const rows = new Map<string | null, PartnerTotals>()
+  const row = (code: string | null): PartnerTotals => {
+    let found = rows.get(code)
+    if (!found) {
+      const amounts = () => Object.create(null) as Amounts
+      found = { partner_code: code, clicks: 0, leads: 0, sales: 0, refunded_sales: 0, revenue_cents: amounts(), refunded_cents: amounts(), commission_cents: amounts(), commission_reversed_cents: amounts() }
+      rows.set(code, found)
+    }
+    return found
+  }
+  return { rows, row }
+}
+
+/** Adds `cents` in `currency` to `amounts`. */
+export const add = (amounts: Amounts, currency: string, cents: number) => {
+  amounts[currency] = (amounts[currency] || 0) + cents
+}
+
+/** Partners in alphabetical order, `null` (nothing attributed) last. */
+export const sortedTotals = (rows: PartnerTotals[]): PartnerTotals[] =>
+  rows.sort((a, b) => (a.partner_code === null ? 1 : b.partner_code === null ? -1 : a.partner_code < b.partner_code ? -1 : a.partner_code > b.partner_code ? 1 : 0))

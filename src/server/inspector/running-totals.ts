@@ -1,6 +1,6 @@
 import type { ReferenceStore, StoreChange } from '../store/store'
 import type { Click, Commission, Lead, Sale, State } from '../store/records'
-import type { Amounts, PartnerTotals } from './inspection'
+import { add, sortedTotals, totalsTable, type PartnerTotals } from './inspection'
 
 /**
  * The totals per partner over everything recorded, kept up to date change by change (see
@@ -16,20 +16,9 @@ export interface RunningTotals {
 
 /** Starts following `store`'s changes. */
 export function runningTotals(store: ReferenceStore): RunningTotals {
-  let rows = new Map<string | null, PartnerTotals>()
+  let table = totalsTable()
   let stale = true
-  const row = (code: string | null): PartnerTotals => {
-    let found = rows.get(code)
-    if (!found) {
-      const amounts = () => Object.create(null) as Amounts
-      found = { partner_code: code, clicks: 0, leads: 0, sales: 0, refunded_sales: 0, revenue_cents: amounts(), refunded_cents: amounts(), commission_cents: amounts(), commission_reversed_cents: amounts() }
-      rows.set(code, found)
-    }
-    return found
-  }
-  const add = (amounts: Amounts, currency: string, cents: number) => {
-    amounts[currency] = (amounts[currency] || 0) + cents
-  }
+  const row = (code: string | null) => table.row(code)
 
   /** Adds (`sign` 1) or takes out (`sign` -1) what one record counts for. */
   const count = {
@@ -61,7 +50,7 @@ export function runningTotals(store: ReferenceStore): RunningTotals {
   type Counted = keyof typeof count
   const COUNTED = Object.keys(count) as Counted[]
   function rebuild(state: Readonly<State>): void {
-    rows = new Map()
+    table = totalsTable()
     // Sales before commissions: a commission counts through its sale.
     for (const kind of COUNTED) for (const record of state[kind]) (count[kind] as (record: unknown, sign: number) => void)(record, 1)
     stale = false
@@ -83,9 +72,7 @@ export function runningTotals(store: ReferenceStore): RunningTotals {
   return {
     totals() {
       if (stale) rebuild(store.state)
-      return [...rows.values()]
-        .filter((totals) => totals.clicks || totals.leads || totals.sales)
-        .sort((a, b) => (a.partner_code === null ? 1 : b.partner_code === null ? -1 : a.partner_code < b.partner_code ? -1 : a.partner_code > b.partner_code ? 1 : 0))
+      return sortedTotals([...table.rows.values()].filter((totals) => totals.clicks || totals.leads || totals.sales))
     },
     stop,
   }
