@@ -73,8 +73,7 @@ export function webhookRoute(provider: WebhookProvider): Route {
     if (!handle) return answer({ ignored: true, reason: 'unhandled_event_type' })
     const delivery = `${provider.name}:${key}`
     if (store.indexes.hasWebhookEvent(delivery)) return answer({ duplicate: true })
-    const signedBy = store.programs.filter((program) => program[provider.seedField] == secret)
-    const bound = signedBy.length == 1 && secret != options[provider.optionField] ? signedBy[0] : undefined
+    const { bound, program } = signedPrograms(store, secret, provider.seedField, options[provider.optionField])
     return answer(
       store.change((state) => {
         const outcome = handle(
@@ -83,11 +82,7 @@ export function webhookRoute(provider: WebhookProvider): Route {
             state,
             at: ctx.clock.now(),
             bound,
-            program(programId) {
-              if (programId === undefined || programId === null || programId === '') return bound || (store.programs.length == 1 ? store.programs[0] : 'unknown_program')
-              const named = store.program(programId)
-              return !named ? 'unknown_program' : bound && named != bound ? 'program_mismatch' : named
-            },
+            program,
             request: { [`${provider.name}_event`]: type, event },
           },
           object,
@@ -97,6 +92,29 @@ export function webhookRoute(provider: WebhookProvider): Route {
         return outcome
       }),
     )
+  }
+}
+
+/**
+ * The program a webhook's `secret` binds it to (when exactly one program has that secret, and it
+ * is not the server-wide `optionSecret`), and how a `program_id` in its payload is read: none
+ * means the bound program or the only one; a named program must be the bound one.
+ */
+export function signedPrograms(
+  store: ReferenceStore,
+  secret: string,
+  seedField: 'stripe_webhook_secret' | 'paddle_webhook_secret' | 'lemonsqueezy_webhook_secret',
+  optionSecret: string | undefined,
+): { bound?: Program; program: (programId: unknown) => Program | string } {
+  const signedBy = store.programs.filter((program) => program[seedField] == secret)
+  const bound = signedBy.length == 1 && secret != optionSecret ? signedBy[0] : undefined
+  return {
+    bound,
+    program(programId) {
+      if (programId === undefined || programId === null || programId === '') return bound || (store.programs.length == 1 ? store.programs[0] : 'unknown_program')
+      const named = store.program(programId)
+      return !named ? 'unknown_program' : bound && named != bound ? 'program_mismatch' : named
+    },
   }
 }
 

@@ -8,6 +8,7 @@ import { recordSale, saleOutcome } from './sale'
 import type { Program } from '../config/seed'
 import type { ReferenceStore } from '../store/store'
 import { SignatureError, verifyStripeSignature } from './stripe-signature'
+import { signedPrograms } from './payment-webhooks'
 
 /** What one handled event needs: the state, the event's time and how to find its program. */
 interface EventContext {
@@ -82,8 +83,7 @@ export const stripeWebhook: Route = async (ctx) => {
   const eventId = typeof event.id == 'string' ? event.id : undefined
   if (eventId && store.indexes.hasStripeEvent(eventId)) return answer({ duplicate: true })
 
-  const signedBy = store.programs.filter((program) => program.stripe_webhook_secret == secret)
-  const bound = signedBy.length == 1 && secret != options.stripeWebhookSecret ? signedBy[0] : undefined
+  const { bound, program } = signedPrograms(store, secret, 'stripe_webhook_secret', options.stripeWebhookSecret)
   return answer(
     store.change((state) => {
       const outcome = handle(
@@ -92,11 +92,7 @@ export const stripeWebhook: Route = async (ctx) => {
           state,
           at: ctx.clock.now(),
           bound,
-          program(programId) {
-            if (programId === undefined) return bound || (store.programs.length == 1 ? store.programs[0] : 'unknown_program')
-            const named = store.program(programId)
-            return !named ? 'unknown_program' : bound && named != bound ? 'program_mismatch' : named
-          },
+          program,
           request: { stripe_event_id: eventId ?? null, stripe_event_type: event.type, object },
         },
         object as StripeObject,
