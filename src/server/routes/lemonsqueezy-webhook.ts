@@ -3,7 +3,7 @@ import type { Body } from '../store/records'
 import { isObject } from './fields'
 import { affitorIds, currencyOf, hmacMatches, ignored, minorUnits, webhookRoute, WebhookSignatureError, type DeliveryContext, type WebhookProvider } from './payment-webhooks'
 import { recordRefund } from './refund'
-import { recordSale, saleOutcome } from './sale'
+import { recordSale, saleOutcome, type SaleInput } from './sale'
 
 /**
  * Verifies an `X-Signature` header as Lemon Squeezy documents it: the hex HMAC-SHA256 of the raw
@@ -34,14 +34,18 @@ const customOf = (event: Body) => affitorIds(isObject(event.meta) ? event.meta.c
 function orderCreated(x: DeliveryContext, order: Body, event: Body): Body {
   const attributes = attributesOf(order)
   if (attributes.status != 'paid') return ignored('not_paid')
+  const code = typeof attributes.discount_code == 'string' && attributes.discount_code ? [attributes.discount_code] : []
+  return recordPayment(x, event, attributes, orderTransaction(order.id), { sale_type: 'payment', is_recurring: false, coupon_codes: code })
+}
+
+/** Records a paid order or invoice of the program its custom data names, once per transaction id. */
+function recordPayment(x: DeliveryContext, event: Body, attributes: Attributes, transactionId: string, kind: Pick<SaleInput, 'sale_type' | 'is_recurring' | 'subscription_id' | 'coupon_codes'>): Body {
   const ids = customOf(event)
   const program = x.program(ids.program_id)
   if (typeof program == 'string') return ignored(program)
   const amount = minorUnits(attributes.total)
   if (!amount) return ignored('no_amount')
-  const transactionId = orderTransaction(order.id)
   if (x.store.indexes.saleByTransaction(program.id, transactionId)) return { duplicate: true, transaction_id: transactionId }
-  const code = typeof attributes.discount_code == 'string' && attributes.discount_code ? [attributes.discount_code] : []
   return saleOutcome(
     recordSale(x.store, program, x.at, {
       transaction_id: transactionId,
@@ -49,10 +53,8 @@ function orderCreated(x: DeliveryContext, order: Body, event: Body): Body {
       currency: currencyOf(attributes.currency),
       customer_key: ids.customer_key,
       click_id: ids.click_id,
-      sale_type: 'payment',
-      is_recurring: false,
       source: 'lemonsqueezy',
-      coupon_codes: code,
+      ...kind,
       request: x.request,
     }),
   )
@@ -75,27 +77,7 @@ function paymentSuccess(x: DeliveryContext, invoice: Body, event: Body): Body {
   if (attributes.status != 'paid') return ignored('not_paid')
   const subscriptionId = attributes.subscription_id
   if ((typeof subscriptionId != 'string' || !subscriptionId) && typeof subscriptionId != 'number') return ignored('no_subscription')
-  const ids = customOf(event)
-  const program = x.program(ids.program_id)
-  if (typeof program == 'string') return ignored(program)
-  const amount = minorUnits(attributes.total)
-  if (!amount) return ignored('no_amount')
-  const transactionId = invoiceTransaction(invoice.id)
-  if (x.store.indexes.saleByTransaction(program.id, transactionId)) return { duplicate: true, transaction_id: transactionId }
-  return saleOutcome(
-    recordSale(x.store, program, x.at, {
-      transaction_id: transactionId,
-      amount_cents: amount,
-      currency: currencyOf(attributes.currency),
-      customer_key: ids.customer_key,
-      click_id: ids.click_id,
-      sale_type: 'subscription',
-      is_recurring: true,
-      subscription_id: String(subscriptionId),
-      source: 'lemonsqueezy',
-      request: x.request,
-    }),
-  )
+  return recordPayment(x, event, attributes, invoiceTransaction(invoice.id), { sale_type: 'subscription', is_recurring: true, subscription_id: String(subscriptionId) })
 }
 
 /** `order_refunded` and `subscription_payment_refunded`: refunds up to the object's `refunded_amount`, a running total. */
