@@ -1,9 +1,10 @@
 // @vitest-environment node
 import { spawn } from 'node:child_process'
-import fs, { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { fillDisk } from '../helpers/full-disk'
 import { closeServers, startTestServer } from './helpers/server'
 
 const CLI = join(__dirname, '../../dist/server/cli.js')
@@ -104,13 +105,7 @@ describe('the data file', () => {
     const file = dataFile()
     const server = await startTestServer({ dataFile: file, durable: true, testClock: true })
     expect((await server.click('DEMO')).status).toBe(200)
-    const write = fs.write
-    let full = true
-    vi.spyOn(fs, 'write').mockImplementation(((...args: Parameters<typeof fs.write>) => {
-      const done = args.at(-1) as (error: NodeJS.ErrnoException | null, written: number) => void
-      if (full) return void setImmediate(() => done(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), 0))
-      return (write as (...args: unknown[]) => void)(...args)
-    }) as typeof fs.write)
+    const disk = fillDisk()
     const refused = await server.click('P1', { event_id: 'evt_full' })
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('10')
@@ -124,7 +119,7 @@ describe('the data file', () => {
     expect((await server.get('/__affitor/clock')).body.offset_ms).toBe(3 * 86_400_000)
     expect(await server.events()).toHaveLength(1)
 
-    full = false
+    disk.full = false
     // The same event, sent again, is recorded once: the refused attempt left no answer behind.
     const again = await server.click('P1', { event_id: 'evt_full' })
     expect(again).toMatchObject({ status: 200, body: { success: true } })

@@ -3,6 +3,7 @@ import fs, { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { fillDisk } from '../../helpers/full-disk'
 import { DEMO_SEED } from '../../../src/server/config/demo-seed'
 import { validateSeed } from '../../../src/server/config/seed'
 import { FORMAT, LogWriteError, openEventLog } from '../../../src/server/store/event-log'
@@ -253,16 +254,10 @@ describe('the event log', () => {
         throw new Error('no log')
       },
     })
-    const write = fs.write
-    let full = true
-    vi.spyOn(fs, 'write').mockImplementation(((...args: Parameters<typeof fs.write>) => {
-      const done = args.at(-1) as (error: NodeJS.ErrnoException | null, written: number) => void
-      if (full) return void setImmediate(() => done(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), 0))
-      return (write as (...args: unknown[]) => void)(...args)
-    }) as typeof fs.write)
+    const disk = fillDisk()
     clickAndAttach(store, 'clk_1')
     await expect(store.written()).rejects.toBeInstanceOf(LogWriteError)
-    full = false
+    disk.full = false
     clickAndAttach(store, 'clk_2')
     await store.written()
     expect(store.state.clicks.map((c) => c.id)).toEqual(['clk_2'])
